@@ -1,0 +1,89 @@
+"""Writing audit rows. Called from actions, inside their transaction, never from save hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models
+
+from kam.core.models import AuditAction, AuditEntry, User
+
+
+def _label(instance: models.Model) -> str:
+    return instance._meta.label_lower
+
+
+def display_value(instance: models.Model, field_name: str) -> str:
+    """The value a person reads in the history panel: choice labels, FK names, blanks as ''."""
+    field = instance._meta.get_field(field_name)
+    if isinstance(field, models.ManyToManyField):
+        return "、".join(sorted(str(obj) for obj in getattr(instance, field_name).all()))
+    value = getattr(instance, field_name)
+    if value is None:
+        return ""
+    if getattr(field, "choices", None):
+        return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, str]:
+    return {name: display_value(instance, name) for name in fields}
+
+
+def record(
+    actor: User | None,
+    instance: models.Model,
+    action: str,
+    *,
+    field: str = "",
+    old: str = "",
+    new: str = "",
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        organization_id=instance.organization_id,  # type: ignore[attr-defined]
+        actor=actor,
+        entity=_label(instance),
+        entity_id=instance.pk,
+        entity_repr=str(instance)[:200],
+        action=action,
+        field=field,
+        old=old,
+        new=new,
+    )
+
+
+def record_changes(actor: User | None, instance: models.Model, before: Mapping[str, str]) -> list[str]:
+    """Compare `before` (a snapshot) with the instance now; write one row per changed field."""
+    after = snapshot(instance, before.keys())
+    changed = [name for name in before if before[name] != after[name]]
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            organization_id=instance.organization_id,  # type: ignore[attr-defined]
+            actor=actor,
+            entity=_label(instance),
+            entity_id=instance.pk,
+            entity_repr=str(instance)[:200],
+            action=AuditAction.UPDATE,
+            field=name,
+            old=before[name],
+            new=after[name],
+        )
+        for name in changed
+    )
+    return changed
+
+
+def history(instance: models.Model, limit: int = 200) -> models.QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(entity=_label(instance), entity_id=instance.pk).select_related("actor").order_by(
+        "-at", "-id"
+    )[:limit]
+
+
+def field_label(model: type[models.Model], name: str) -> Any:
+    try:
+        return model._meta.get_field(name).verbose_name  # type: ignore[union-attr]
+    except Exception:  # noqa: BLE001 - an old row may name a field that no longer exists
+        return name

@@ -1,0 +1,31 @@
+"""Reads of the organization: teams, users, tokens, notifications."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from kam.core.models import ApiToken, Notification, Team, User
+
+
+def teams_of(user: User) -> QuerySet[Team]:
+    return Team.objects.filter(organization_id=user.organization_id).order_by("path")
+
+
+def colleagues_of(user: User) -> QuerySet[User]:
+    return (
+        User.objects.filter(organization_id=user.organization_id, is_active=True)
+        .select_related("team")
+        .order_by("username")
+    )
+
+
+def tokens_of(user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notifications_of(user: User, limit: int = 50) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).order_by("-created_at")[:limit]

@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from kam.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("customers/", include("kam.customers.urls")),
+    path("customers/", include("kam.customers.imports.urls")),
+    path("", include("kam.web.urls")),
+]
