@@ -8,7 +8,6 @@ plus an admin, a collaborator and a user of another organization (outsider).
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -53,7 +52,9 @@ class OrgWorld:
 
 
 def make_user(org: Organization, username: str, role: str, team: Team | None) -> User:
-    user = User.objects.create_user(username=username, password="pw-" + username, organization=org, role=role, team=team)
+    user = User.objects.create_user(
+        username=username, password="pw-" + username, organization=org, role=role, team=team
+    )
     user.display_name = username
     user.save(update_fields=["display_name"])
     return user
@@ -83,11 +84,11 @@ def world(db: None) -> OrgWorld:
 
 
 @pytest.fixture
-def client_for() -> Iterator[Any]:
+def client_for() -> Any:
     def login(user: User | None) -> Client:
         client = Client()
         if user is not None:
             client.force_login(user)
         return client
 
-    yield login
+    return login

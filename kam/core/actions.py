@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from kam.core.models import ApiToken, Organization, Team, TeamKind, User
 
-TOKEN_PREFIX = "kam_"
+TOKEN_PREFIX = "kam_"  # noqa: S105 - a public prefix, not a secret
 
 
 @transaction.atomic
-def create_team(organization: Organization, name: str, *, parent: Team | None = None, kind: str = TeamKind.TEAM) -> Team:
+def create_team(
+    organization: Organization, name: str, *, parent: Team | None = None, kind: str = TeamKind.TEAM
+) -> Team:
     """Add a node to the team tree and fill its materialised path."""
     team = Team.objects.create(organization=organization, name=name, parent=parent, kind=kind)
     team.path = f"{parent.path if parent else '/'}{team.pk}/"

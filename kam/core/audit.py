@@ -22,8 +22,9 @@ def display_value(instance: models.Model, field_name: str) -> str:
     value = getattr(instance, field_name)
     if value is None:
         return ""
-    if getattr(field, "choices", None):
-        return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+    choices = getattr(field, "choices", None)
+    if choices:
+        return str(dict(choices).get(value, value))
     if isinstance(value, bool):
         return "是" if value else "否"
     return str(value)
@@ -77,9 +78,11 @@ def record_changes(actor: User | None, instance: models.Model, before: Mapping[s
 
 
 def history(instance: models.Model, limit: int = 200) -> models.QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(entity=_label(instance), entity_id=instance.pk).select_related("actor").order_by(
-        "-at", "-id"
-    )[:limit]
+    return (
+        AuditEntry.objects.filter(entity=_label(instance), entity_id=instance.pk)
+        .select_related("actor")
+        .order_by("-at", "-id")[:limit]
+    )
 
 
 def field_label(model: type[models.Model], name: str) -> Any:

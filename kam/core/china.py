@@ -1,7 +1,7 @@
 """China-specific identifiers and text: credit codes, phones, pinyin and company names.
 
 Pure functions only (no models, no queries), so forms, imports, dedup and the search index can
-share them. The rules are those of /work/shared/CHINA.md.
+share them. The rules follow the team reference CHINA.md (GB 32100-2015, GB 11714, phonenumbers region CN).
 """
 
 from __future__ import annotations
@@ -84,10 +84,9 @@ _MOBILE_RE = re.compile(r"1[3-9]\d{9}")
 # An explicit extension marker always splits; a bare "-1234" only when the whole is no number.
 _EXT_MARKED_RE = re.compile(r"(?P<base>.+?)\s*(?:转|分机|ext\.?|x|#)\s*(?P<ext>\d{1,6})", re.IGNORECASE)
 _EXT_DASH_RE = re.compile(r"(?P<base>.+?)\s*-\s*(?P<ext>\d{1,6})")
-_SWITCHBOARD_TYPES = frozenset(
-    {PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE, PhoneNumberType.TOLL_FREE,
-     PhoneNumberType.SHARED_COST}
-)  # fmt: skip
+_LANDLINE_TYPES = frozenset({PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE})
+# only these may carry an extension: landlines and 400 (shared cost) / 800 (toll free) switchboards
+_SWITCHBOARD_TYPES = _LANDLINE_TYPES | {PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST}
 
 
 @dataclass(frozen=True)
@@ -97,8 +96,7 @@ class _Phone:
 
     @property
     def is_landline(self) -> bool:
-        kind = phonenumbers.number_type(self.number)
-        return kind in (PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE)
+        return phonenumbers.number_type(self.number) in _LANDLINE_TYPES
 
     def line(self) -> str:
         """The number without extension: 13812345678, 010-12345678, 4001234567, +85221234567."""
@@ -132,7 +130,7 @@ def _parse_phone(raw: str) -> _Phone:
         if number is None:
             continue
         if ext and (number.country_code != 86 or phonenumbers.number_type(number) not in _SWITCHBOARD_TYPES):
-            continue  # only landlines and 400/800 switchboards have extensions
+            continue
         return _Phone(number, ext)
     raise ValidationError(PHONE_MESSAGE, code="invalid")
 
@@ -236,7 +234,16 @@ def search_terms(text: str) -> tuple[str, str]:
 # Company names (for dedup comparison only, never for display)
 # ---------------------------------------------------------------------------------------------
 
-_COMPANY_SUFFIXES = ("集团股份有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "股份公司", "集团", "公司")
+_COMPANY_SUFFIXES = (
+    "集团股份有限公司",
+    "股份有限公司",
+    "有限责任公司",
+    "集团有限公司",
+    "有限公司",
+    "股份公司",
+    "集团",
+    "公司",
+)
 _PROVINCES = (
     "北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 海南 "
     "四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门"
@@ -251,18 +258,18 @@ _PROVINCE_PREFIX_RE = re.compile(
 )
 _CITY_PREFIX_RE = re.compile("^(?:{})市?".format("|".join(_CITIES)))
 # What is left after a region is removed must still name a company: 北京银行 ≠ 南京银行.
-_GENERIC_REMAINDERS = frozenset("银行 大学 学院 医院 证券 保险 日报 晚报 电视台 地铁 机场 港务 农商银行 商业银行".split())
+_GENERIC_REMAINDERS = frozenset(
+    "银行 大学 学院 医院 证券 保险 日报 晚报 电视台 地铁 机场 港务 农商银行 商业银行".split()
+)
 
 
 def _strip_suffixes(name: str) -> str:
-    changed = True
-    while changed:
-        changed = False
-        for suffix in _COMPANY_SUFFIXES:
-            if name.endswith(suffix) and len(name) > len(suffix):
-                name, changed = name[: -len(suffix)], True
-                break
-    return name
+    """Drop legal-form suffixes, longest first and repeatedly (…集团股份有限公司 → …), never to nothing."""
+    while True:
+        suffix = next((s for s in _COMPANY_SUFFIXES if name.endswith(s)), "")
+        if not suffix or len(name) == len(suffix):
+            return name
+        name = name[: -len(suffix)]
 
 
 def _strip_region_prefix(name: str) -> str:

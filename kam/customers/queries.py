@@ -238,7 +238,8 @@ def deleted_customers(user: User) -> QuerySet[Customer]:
 
 
 def users_in_org(user: User) -> QuerySet[User]:
-    return User.objects.filter(organization_id=user.organization_id, is_active=True).select_related("team").order_by(
-        "username"
+    return (
+        User.objects.filter(organization_id=user.organization_id, is_active=True)
+        .select_related("team")
+        .order_by("username")
     )
-

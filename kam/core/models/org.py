@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -99,9 +99,7 @@ class KamUserManager(UserManager["User"]):
 class User(AbstractUser):
     """A person of one organization with one role and one team."""
 
-    organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="users", null=True, blank=True
-    )
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="users")
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, related_name="members", null=True, blank=True, verbose_name=_("team")
     )
@@ -114,7 +112,9 @@ class User(AbstractUser):
     failed_logins = models.PositiveIntegerField(default=0, editable=False)
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = KamUserManager()
+    objects: ClassVar[KamUserManager] = KamUserManager()  # type: ignore[assignment]
+
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["organization"]
 
     class Meta:
         verbose_name = _("user")
@@ -135,13 +135,13 @@ class User(AbstractUser):
     def effective_holding_limit(self) -> int:
         if self.holding_limit is not None:
             return self.holding_limit
-        return self.organization.default_holding_limit if self.organization else 0
+        return self.organization.default_holding_limit
 
     @property
     def effective_lock_limit(self) -> int:
         if self.lock_limit is not None:
             return self.lock_limit
-        return self.organization.default_lock_limit if self.organization else 0
+        return self.organization.default_lock_limit
 
     @property
     def is_org_admin(self) -> bool:

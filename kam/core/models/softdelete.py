@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -10,10 +10,13 @@ from django.db import models
 RECYCLE_BIN_DAYS = 30
 
 
-class AliveManager(models.Manager[Any]):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class AliveManager(models.Manager[_M]):
     """The default manager hides deleted rows, so no query forgets to."""
 
-    def get_queryset(self) -> models.QuerySet[Any]:
+    def get_queryset(self) -> models.QuerySet[_M]:
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 

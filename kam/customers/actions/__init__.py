@@ -45,5 +45,6 @@ __all__ = [
     "set_collaborator",
     "set_locked",
     "transfer_customer",
+    "update_contact",
     "update_customer",
 ]

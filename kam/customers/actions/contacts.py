@@ -62,4 +62,3 @@ def delete_contact(actor: User, contact: Contact) -> Contact:
     contact.save(update_fields=["deleted_at", "deleted_by"])
     audit.record(actor, contact, AuditAction.DELETE)
     return contact
-

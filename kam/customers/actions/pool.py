@@ -152,7 +152,9 @@ def return_to_pool(
     if pool is None or pool.organization_id != customer.organization_id:
         raise refuse(_("There is no public pool to return this customer to."), "pool")
     previous = customer.owner
-    Customer.objects.filter(pk=customer.pk).update(owner=None, owner_since=None, pool=pool, locked=False, updated_at=now)
+    Customer.objects.filter(pk=customer.pk).update(
+        owner=None, owner_since=None, pool=pool, locked=False, updated_at=now
+    )
     _log_owner_change(
         actor, customer, OwnershipKind.RETURN, from_user=previous, to_user=None, pool=pool, reason=reason, now=now
     )
@@ -217,9 +219,12 @@ def _clock_before(rule: PoolRule, moment: datetime) -> Q:
 
 
 def _warn(customer: Customer, rule: PoolRule, now: datetime) -> bool:
+    assert customer.owner_id is not None
     url = reverse("customer-detail", args=[customer.pk])
     since = now - timedelta(days=rule.pool.warn_days_before)
-    if Notification.objects.filter(user_id=customer.owner_id, kind=WARNING_KIND, url=url, created_at__gte=since).exists():
+    if Notification.objects.filter(
+        user_id=customer.owner_id, kind=WARNING_KIND, url=url, created_at__gte=since
+    ).exists():
         return False
     reason = RecycleReason(rule.reason).label
     Notification.objects.create(

@@ -45,7 +45,9 @@ def _restorable_customer(actor: User, customer_id: int) -> Customer:
         raise Http404
     assert customer.deleted_at is not None
     if customer.deleted_at < timezone.now() - timedelta(days=RECYCLE_BIN_DAYS):
-        raise refuse(_("Deleted more than %(days)d days ago; it can no longer be restored.") % {"days": RECYCLE_BIN_DAYS})
+        raise refuse(
+            _("Deleted more than %(days)d days ago; it can no longer be restored.") % {"days": RECYCLE_BIN_DAYS}
+        )
     return customer
 
 
@@ -53,9 +55,10 @@ def _restorable_customer(actor: User, customer_id: int) -> Customer:
 def restore_customer(actor: User, customer_id: int) -> Customer:
     """Bring back a customer and the contacts deleted together with it."""
     customer = _restorable_customer(actor, customer_id)
-    if customer.credit_code and Customer.objects.filter(
-        organization_id=customer.organization_id, credit_code=customer.credit_code
-    ).exists():
+    if (
+        customer.credit_code
+        and Customer.objects.filter(organization_id=customer.organization_id, credit_code=customer.credit_code).exists()
+    ):
         raise refuse(_("Another customer now has this credit code; merge them instead."))
     Contact.all_objects.filter(customer=customer, deleted_at=customer.deleted_at).update(
         deleted_at=None, deleted_by=None

@@ -34,7 +34,9 @@ class Attitude(models.TextChoices):
 
 class Contact(SoftDeleteModel):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("customer"))
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("customer")
+    )
     name = models.CharField(_("name"), max_length=50)
     title = models.CharField(_("title"), max_length=50, blank=True)
     department = models.CharField(_("department"), max_length=50, blank=True)
@@ -45,7 +47,9 @@ class Contact(SoftDeleteModel):
     reports_to = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports", verbose_name=_("reports to")
     )
-    buying_role = models.CharField(_("buying role"), max_length=10, choices=BuyingRole.choices, default=BuyingRole.OTHER)
+    buying_role = models.CharField(
+        _("buying role"), max_length=10, choices=BuyingRole.choices, default=BuyingRole.OTHER
+    )
     influence = models.CharField(_("influence"), max_length=6, choices=Influence.choices, default=Influence.MEDIUM)
     attitude = models.CharField(_("attitude to us"), max_length=8, choices=Attitude.choices, default=Attitude.NEUTRAL)
     strength = models.PositiveSmallIntegerField(
@@ -70,8 +74,8 @@ class Contact(SoftDeleteModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = AliveManager()
-    all_objects = models.Manager()
+    objects = AliveManager["Contact"]()
+    all_objects = models.Manager["Contact"]()
 
     class Meta:
         verbose_name = _("contact")

@@ -87,6 +87,9 @@ class CustomerQuerySet(models.QuerySet["Customer"]):
         return self.filter(owner__isnull=False)
 
 
+CustomerManager = AliveManager.from_queryset(CustomerQuerySet)
+
+
 class Customer(SoftDeleteModel):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("customer name"), max_length=200)
@@ -124,7 +127,11 @@ class Customer(SoftDeleteModel):
     )
     owner_since = models.DateTimeField(_("owner since"), null=True, blank=True)
     pool = models.ForeignKey(
-        "customers.Pool", on_delete=models.PROTECT, null=True, blank=True, related_name="customers",
+        "customers.Pool",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customers",
         verbose_name=_("public pool"),
     )
     locked = models.BooleanField(_("locked"), default=False)
@@ -145,7 +152,7 @@ class Customer(SoftDeleteModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = AliveManager.from_queryset(CustomerQuerySet)()
+    objects = CustomerManager()
     all_objects = CustomerQuerySet.as_manager()
 
     class Meta:

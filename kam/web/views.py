@@ -1,0 +1,110 @@
+"""The web shell: login, home, settings and tokens, notifications, search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.messages.views import SuccessMessageMixin
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from kam.core.actions import create_api_token, revoke_api_token
+from kam.core.models import User
+from kam.core.notifications import mark_read
+from kam.core.queries import notifications_of, tokens_of
+from kam.customers.queries import search as search_records
+from kam.web.forms import LoginForm, TokenCreateForm
+from kam.web.summary import home_summary
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # login_required ran before
+    return user
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):  # type: ignore[type-arg]
+    template_name = "web/password_change.html"
+    success_url = reverse_lazy("settings")
+    success_message = gettext_lazy("Your password was changed.")
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html", {"summary": home_summary(_user(request))})
+
+
+def _settings_context(user: User, form: TokenCreateForm | None = None) -> dict[str, Any]:
+    return {"tokens": tokens_of(user), "token_form": form or TokenCreateForm()}
+
+
+@require_GET
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/settings.html", _settings_context(_user(request)))
+
+
+@never_cache
+@require_POST
+@login_required
+def token_create(request: HttpRequest) -> HttpResponse:
+    """The plain token is in this response only; it is never stored, so it cannot be shown again."""
+    user = _user(request)
+    form = TokenCreateForm(request.POST)
+    if not form.is_valid():
+        return render(request, "web/settings.html", _settings_context(user, form), status=422)
+    token, plain = create_api_token(user, form.cleaned_data["name"])
+    return render(request, "web/token_created.html", {"token": token, "plain": plain})
+
+
+@require_POST
+@login_required
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    if not revoke_api_token(_user(request), pk):
+        raise Http404
+    messages.success(request, _("The API token was revoked."))
+    return redirect("settings")
+
+
+@require_GET
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/notifications.html", {"notifications": notifications_of(_user(request))})
+
+
+@require_POST
+@login_required
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark read, then go where the notification points (a local URL only) or back to the list."""
+    if not mark_read(_user(request), pk):
+        raise Http404
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect("notifications")
+
+
+@require_GET
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    customers, contacts = search_records(_user(request), q)
+    context = {"q": q, "customers": customers, "contacts": contacts}
+    template = "web/_search_results.html" if request.htmx else "web/search.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
