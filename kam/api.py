@@ -1,5 +1,25 @@
-"""Assembles the django-ninja routers of every app under /api/v1/."""
+"""Assembles the django-ninja routers of every app under /api/v1/.
 
-from ninja import NinjaAPI
+Auth: `Authorization: Bearer <token>` or the browser session (CSRF on unsafe methods).
+Docs at /api/v1/docs are served from ninja's bundled static files (no CDN).
+"""
 
-api = NinjaAPI(title="KAM API", version="1", urls_namespace="api")
+from kam.core import api as core_api
+from kam.core.api_auth import API_AUTH
+from kam.customers import api as customers_api
+from kam.customers.schemas import FIELD_ALIASES as CUSTOMER_FIELD_ALIASES
+
+api = core_api.KamNinjaAPI(
+    title="KAM API",
+    version="1",
+    urls_namespace="api",
+    auth=API_AUTH,
+    description="KAM 大客户经营平台. Authenticate with `Authorization: Bearer <token>` or a signed-in session.",
+)
+core_api.install_error_handlers(api, field_aliases=CUSTOMER_FIELD_ALIASES)
+customers_api.install_error_handlers(api)
+
+api.add_router("", core_api.router)
+api.add_router("", customers_api.router)
+# Import jobs (kam/customers/imports) mount their own router on the next line, same pattern:
+# `api.add_router("", imports_api.router)`.

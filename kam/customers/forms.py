@@ -53,7 +53,7 @@ CONTACT_FIELDS = [
 ]
 
 
-class CustomerForm(forms.ModelForm[Customer]):
+class CustomerForm(forms.ModelForm):  # type: ignore[type-arg]
     tag_names = forms.CharField(
         label=_("tags"), required=False, help_text=_("Separate tags with commas."), max_length=300
     )
@@ -124,7 +124,7 @@ class CustomerForm(forms.ModelForm[Customer]):
         return data
 
 
-class ContactForm(forms.ModelForm[Contact]):
+class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Contact
         fields = CONTACT_FIELDS

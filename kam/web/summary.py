@@ -29,7 +29,11 @@ def home_summary(user: User) -> HomeSummary:
     """Counts of my customers, my pools' customers and my stale customers; who waits longest; news."""
     mine = CustomerFilters(owner=user.pk)
     # Never followed up counts as the oldest follow-up on every database (PostgreSQL sorts NULL last).
-    waiting = customer_list(user, mine).order_by(F("last_followup_at").asc(nulls_first=True), "id")
+    waiting = (
+        customer_list(user, mine)
+        .prefetch_related(None)  # the home list shows no tags
+        .order_by(F("last_followup_at").asc(nulls_first=True), "id")
+    )
     return HomeSummary(
         my_customers=customer_list(user, mine).count(),
         pool_customers=visible_customers(user).filter(owner__isnull=True, pool__isnull=False).count(),

@@ -15,7 +15,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
+from django_htmx.middleware import HtmxDetails
 
 from kam.core.actions import create_api_token, revoke_api_token
 from kam.core.models import User
@@ -24,6 +25,10 @@ from kam.core.queries import notifications_of, tokens_of
 from kam.customers.queries import search as search_records
 from kam.web.forms import LoginForm, TokenCreateForm
 from kam.web.summary import home_summary
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
 def _user(request: HttpRequest) -> User:
@@ -44,7 +49,7 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):  #
     success_message = gettext_lazy("Your password was changed.")
 
 
-@require_GET
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", {"summary": home_summary(_user(request))})
@@ -54,7 +59,7 @@ def _settings_context(user: User, form: TokenCreateForm | None = None) -> dict[s
     return {"tokens": tokens_of(user), "token_form": form or TokenCreateForm()}
 
 
-@require_GET
+@require_safe
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
     return render(request, "web/settings.html", _settings_context(_user(request)))
@@ -82,7 +87,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("settings")
 
 
-@require_GET
+@require_safe
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
     return render(request, "web/notifications.html", {"notifications": notifications_of(_user(request))})
@@ -100,11 +105,11 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("notifications")
 
 
-@require_GET
+@require_safe
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: HtmxHttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:100]
     customers, contacts = search_records(_user(request), q)
     context = {"q": q, "customers": customers, "contacts": contacts}
-    template = "web/_search_results.html" if request.htmx else "web/search.html"  # type: ignore[attr-defined]
+    template = "web/_search_results.html" if request.htmx else "web/search.html"
     return render(request, template, context)

@@ -13,6 +13,7 @@ from kam.customers.models.customer import (
     ServiceLevel,
     Tag,
 )
+from kam.customers.models.imports import ImportJob as ImportJob
 from kam.customers.models.pool import Pool, PoolMember, PoolRule, RecycleReason
 from kam.customers.models.reference import CityTier, Industry, Region, RegionLevel
 

@@ -1,0 +1,71 @@
+"""Build the benchmark dataset once per scale, seed and generator version, then reuse it."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+
+def _manifest_path(path: Path) -> Path:
+    return path.with_name(path.name + ".json")
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", ".json"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def _build(scale: str, seed: int) -> dict[str, Any]:
+    if scale == "demo":
+        from kam.customers.demo.demo_org import build_demo
+
+        demo = build_demo(seed=seed)
+        return {"customers": demo.customers, "contacts": demo.contacts, "users": demo.users, "seconds": demo.seconds}
+    from kam.customers.demo.large import LARGE_SIZE, build_large
+
+    large = build_large(seed=seed, size=LARGE_SIZE, progress=True)
+    for line in large.lines():
+        print(line)
+    return {"customers": large.customers, "contacts": large.contacts, "users": large.users, "seconds": large.seconds}
+
+
+def ensure_dataset(path: Path, scale: str, seed: int, version: int) -> dict[str, Any]:
+    """The manifest of a complete dataset at `path`, building it first when missing or stale.
+
+    The manifest is written last, so an interrupted build is never reused.
+    """
+    manifest_file = _manifest_path(path)
+    if path.exists() and manifest_file.exists():
+        manifest: dict[str, Any] = json.loads(manifest_file.read_text())
+        if (manifest.get("scale"), manifest.get("seed"), manifest.get("version")) == (scale, seed, version):
+            print(f"Reusing the {scale} dataset (seed {seed}) in {path}")
+            return manifest
+    connection.close()
+    _remove(path)
+    print(f"Building the {scale} dataset (seed {seed}) in {path} …")
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    migrated = time.perf_counter() - started
+    stats = _build(scale, seed)
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    manifest = {
+        "scale": scale,
+        "seed": seed,
+        "version": version,
+        "built_at": timezone.now().isoformat(timespec="seconds"),
+        "migrate_seconds": round(migrated, 1),
+        "build_seconds": round(stats.pop("seconds"), 1),
+        "size_mb": round(path.stat().st_size / 2**20, 1),
+        **stats,
+    }
+    manifest_file.write_text(json.dumps(manifest, indent=2))
+    print(f"Built in {manifest['build_seconds']} s (+ {manifest['migrate_seconds']} s migrations), "
+          f"{manifest['size_mb']} MB.")  # fmt: skip
+    return manifest

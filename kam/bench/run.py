@@ -1,0 +1,102 @@
+"""The benchmark run: dataset, latency table, EXPLAIN of the misses, HTTP throughput."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+from django.db import connection
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from kam.bench.dataset import ensure_dataset
+from kam.bench.http_load import load, path_status, served
+from kam.bench.operations import Subjects, operations, pick_subjects
+from kam.bench.timing import Result, explain, measure, table
+
+API_LIST = "/api/v1/customers?limit=50"
+HEALTH = "/api/v1/health"
+TARGET_SHARE = 0.30  # the list API should reach 30% of the no-database endpoint's throughput
+
+
+def _header(manifest: dict[str, Any], args: argparse.Namespace) -> list[str]:
+    return [
+        f"KAM benchmark — {timezone.localtime().strftime('%Y-%m-%d %H:%M')}, {platform.python_implementation()} "
+        f"{platform.python_version()}, SQLite {connection.Database.sqlite_version}, {os.cpu_count()} CPUs",
+        f"command: python -m kam.bench --scale {args.scale} --seed {args.seed} --repeat {args.repeat}",
+        f"dataset: {manifest['customers']} customers, {manifest['contacts']} contacts, {manifest['users']} users "
+        f"({manifest['size_mb']} MB, built in {manifest['build_seconds']} s)",
+    ]
+
+
+def _print_plans(results: list[Result], everything: bool) -> None:
+    for result in results:
+        if not everything and result.meets_target:
+            continue
+        print(f"\nEXPLAIN QUERY PLAN — {result.operation.name} (p95 {result.p95:.1f} ms)")
+        for sql, plan in explain(result.statements):
+            print(f"  {sql[:160]}{'…' if len(sql) > 160 else ''}")
+            for step in plan:
+                print(f"    {step}")
+
+
+def _no_db_path(port: int) -> tuple[str, str]:
+    if path_status(port, HEALTH, {}) == 200:
+        return HEALTH, ""
+    try:
+        login = reverse("login")
+    except NoReverseMatch:
+        login = "/api/v1/openapi.json"
+    return login, f"{HEALTH} is missing, so {login} (no database for an anonymous GET) stands in for it"
+
+
+def _http(args: argparse.Namespace, subjects: Subjects, path: Path) -> None:
+    from kam.core.actions import create_api_token, revoke_api_token
+
+    token, plain = create_api_token(subjects.rep, "benchmark")
+    headers = {"Authorization": f"Bearer {plain}"}
+    try:
+        with served(path.with_name("serve.log")) as port:
+            status = path_status(port, API_LIST, headers)
+            if status != 200:
+                print(f"GET {API_LIST} answered {status}: list API throughput not measured")
+                return
+            baseline_path, note = _no_db_path(port)
+            for target in (API_LIST, baseline_path):  # warm both up first
+                load(port, target, headers, args.clients, 2.0, 50)
+            api = load(port, API_LIST, headers, args.clients, args.seconds, args.requests)
+            baseline = load(port, baseline_path, headers, args.clients, args.seconds, args.requests)
+    finally:
+        revoke_api_token(subjects.rep, token.pk)
+    share = api.per_second / baseline.per_second if baseline.per_second else 0.0
+    print(f"\nHTTP throughput, {args.clients} concurrent clients, waitress with 8 threads on 127.0.0.1:")
+    if note:
+        print(f"  note: {note}")
+    print(f"  {api.line()}")
+    print(f"  {baseline.line()}")
+    verdict = "ok" if share >= TARGET_SHARE else "MISSED"
+    print(f"  list API / no-database endpoint = {share:.0%} (target ≥ {TARGET_SHARE:.0%}: {verdict})")
+
+
+def run(args: argparse.Namespace, path: Path, version: int) -> int:
+    manifest = ensure_dataset(path, args.scale, args.seed, version)
+    subjects = pick_subjects()
+    print()
+    for line in [*_header(manifest, args), *subjects.describe()]:
+        print(line)
+    results = []
+    for operation in operations(subjects):
+        results.append(measure(operation, args.repeat))
+        print(f"  measured {operation.name}", flush=True)
+    print()
+    for line in table(results):
+        print(line)
+    missed = [r.operation.name for r in results if not r.meets_target]
+    print(f"\nTarget p95 ≤ 50 ms: {'all met' if not missed else 'missed by ' + ', '.join(missed)}")
+    _print_plans(results, args.explain)
+    if not args.no_http:
+        _http(args, subjects, path)
+    return 0

@@ -1,0 +1,5 @@
+"""Seeded generators of realistic Chinese CRM data: the demo organisation and the large benchmark set.
+
+`build_demo()` makes 演示科技有限公司 through the real actions (seconds); `build_large()` bulk-loads the
+DESIGN.md §5 "large" dataset (minutes). The same seed always gives the same data.
+"""

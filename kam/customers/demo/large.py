@@ -1,0 +1,231 @@
+"""The DESIGN.md §5 "large" dataset: 400 reps in a deep team tree, 20k customers, 200k contacts.
+
+The fast path: rows are built in memory (search columns by kam.customers.search_index, valid credit
+codes, the same fabricator as the demo) and written with bulk_create in batches, one transaction per
+batch. Activities and opportunities are not generated yet: those modules do not exist.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import models, transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from kam.core.models import AuditEntry, Organization, Role, Team, User
+from kam.customers.demo.fabricate import City, Fabricator, Reference
+from kam.customers.demo.large_rows import BatchWriter, Holder
+from kam.customers.demo.people import PersonSpec, create_people, create_pool, create_service_levels, password_hash
+from kam.customers.models import Collaborator, Contact, Customer, Pool
+
+LARGE_CODE = "large"
+LARGE_NAME = "远航智造集团有限公司"
+BATCH = 500
+REPS_PER_TEAM = 5
+NOT_GENERATED = "activities and opportunities (DESIGN.md §5: 200k opportunities, 2M activities)"
+# 大区 → 省区 (with their GB/T 2260 province prefixes); teams hang under each 省区.
+LARGE_REGIONS: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...] = (
+    ("华北大区", (("北京", ("11",)), ("津冀", ("12", "13")), ("山东", ("37",)), ("晋蒙", ("14", "15")))),
+    ("华东大区", (("上海", ("31",)), ("江苏", ("32",)), ("浙江", ("33",)), ("皖赣", ("34", "36")))),
+    ("华南大区", (("广东", ("44",)), ("福建", ("35",)), ("桂琼", ("45", "46")), ("湖南", ("43",)))),
+    ("中西部大区", (("湖北", ("42",)), ("河南", ("41",)), ("川渝", ("51", "50")), ("云贵藏", ("52", "53", "54")))),
+    ("北方大区", (("辽宁", ("21",)), ("吉黑", ("22", "23")), ("陕西", ("61",)), ("西北", ("62", "63", "64", "65")))),
+)
+TEAM_NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class LargeSize:
+    reps: int = 400
+    customers: int = 20_000
+    contacts: int = 200_000
+    pool_share: float = 0.06
+
+
+LARGE_SIZE = LargeSize()
+
+
+class LargeDatasetExists(Exception):
+    """The database already holds users or an organisation the large dataset would clash with."""
+
+
+@dataclass
+class LargeSummary:
+    seed: int
+    size: LargeSize
+    users: int = 0
+    teams: int = 0
+    customers: int = 0
+    contacts: int = 0
+    in_pool: int = 0
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        rate = self.contacts / self.seconds if self.seconds else 0
+        return [
+            f"Created {LARGE_NAME} (seed {self.seed}): {self.users} users in {self.teams} teams, "
+            f"{self.customers} customers ({self.in_pool} in public pools), {self.contacts} contacts "
+            f"in {self.seconds:.0f} s ({rate:.0f} contacts/s).",
+            f"Not generated yet: {NOT_GENERATED} — those modules do not exist yet.",
+            "Logins (password: demo): admin, director, manager001…, rep001…",
+        ]
+
+
+@dataclass
+class _Region:
+    """One 大区 with its pool, and per 省区 the cities and the reps who sell there."""
+
+    name: str
+    manager: User
+    pool: Pool | None = None
+    areas: list[tuple[list[City], list[User]]] = field(default_factory=list)
+
+
+@contextmanager
+def manual_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
+    """Let bulk_create keep the timestamps we set instead of stamping "now" (auto_now, auto_now_add)."""
+    saved = []
+    for model in model_classes:
+        for f in model._meta.concrete_fields:
+            if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
+                saved.append((f, f.auto_now, f.auto_now_add))
+                f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in saved:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+def _tree(org: Organization, reps: int) -> tuple[list[PersonSpec], list[tuple[str, list[Team]]]]:
+    """Teams (公司 → 大区 → 省区 → 团队) and the people who sit in them, in a fixed order."""
+    from kam.core.actions import create_team
+
+    company = create_team(org, "远航智造", kind="company")
+    areas = sum(len(a) for _r, a in LARGE_REGIONS)
+    per_area = max(1, math.ceil(reps / REPS_PER_TEAM / areas))
+    specs = [PersonSpec("admin", Role.ADMIN, company), PersonSpec("director", Role.DIRECTOR, company)]
+    managers: list[PersonSpec] = []
+    tree: list[tuple[str, list[Team]]] = []
+    for region_name, region_areas in LARGE_REGIONS:
+        region = create_team(org, region_name, parent=company, kind="region")
+        managers.append(PersonSpec("", Role.MANAGER, region))
+        for area_name, _provinces in region_areas:
+            area = create_team(org, f"{area_name}省区", parent=region, kind="region")
+            managers.append(PersonSpec("", Role.MANAGER, area))
+            teams = [create_team(org, f"{area_name}{TEAM_NUMERALS[i % 10]}组", parent=area) for i in range(per_area)]
+            managers += [PersonSpec("", Role.MANAGER, team) for team in teams]
+            tree.append((region_name, teams))
+    specs += [PersonSpec(f"manager{i + 1:03d}", s.role, s.team) for i, s in enumerate(managers)]
+    all_teams = [team for _region, teams in tree for team in teams]
+    specs += [PersonSpec(f"rep{i + 1:03d}", Role.REP, all_teams[i % len(all_teams)]) for i in range(reps)]
+    for role, count in ((Role.PRESALES, 10), (Role.SERVICE, 10), (Role.FINANCE, 5)):
+        specs += [PersonSpec(f"{role}{i + 1:02d}", role, company) for i in range(count)]
+    return specs, tree
+
+
+def _regions(fab: Fabricator, org: Organization, users: dict[str, User], tree: list[tuple[str, list[Team]]]) -> list[_Region]:
+    by_team: dict[int, list[User]] = {}
+    for user in users.values():
+        if user.role == Role.REP and user.team_id is not None:
+            by_team.setdefault(user.team_id, []).append(user)
+    managers = {u.team_id: u for u in users.values() if u.role == Role.MANAGER}
+    regions: list[_Region] = []
+    area_specs = [area for _r, areas in LARGE_REGIONS for area in areas]
+    for (region_name, teams), (_area, provinces) in zip(tree, area_specs, strict=True):
+        if not regions or regions[-1].name != region_name:
+            region_team = teams[0].parent.parent  # type: ignore[union-attr]
+            regions.append(_Region(region_name, managers[region_team.pk]))  # type: ignore[union-attr]
+        reps = [u for team in teams for u in by_team.get(team.pk, [])]
+        regions[-1].areas.append((fab.ref.cities_in(provinces), reps))
+    for region in regions:
+        path = region.manager.team.path  # type: ignore[union-attr]
+        members = [u for u in users.values() if u.team is not None and u.team.path.startswith(path)]
+        region.pool = create_pool(org, f"{region.name}公海", members, [region.manager, users["admin"]])
+    return regions
+
+
+def _contact_counts(fab: Fabricator, customers: int, contacts: int) -> list[int]:
+    """Contacts per customer: at least 3, spread around the mean, summing exactly to `contacts`."""
+    mean = max(3, contacts // max(customers, 1))
+    low, high = max(3, mean // 2), max(3, 2 * mean - max(3, mean // 2))
+    counts = [fab.rng.randint(low, high) for _c in range(customers)]
+    diff = contacts - sum(counts)
+    while diff:
+        index = fab.rng.randrange(customers)
+        step = 1 if diff > 0 else -1
+        if low <= counts[index] + step <= high + mean:
+            counts[index] += step
+            diff -= step
+    return counts
+
+
+def _holders(fab: Fabricator, regions: list[_Region], size: LargeSize) -> Iterator[Holder]:
+    """Who holds each customer and where it is: a rep (weighted), now and then a lead, or a pool."""
+    areas = [(region, cities, reps) for region in regions for cities, reps in region.areas if reps]
+    weights = {rep.pk: fab.rng.uniform(0.5, 1.5) for _r, _c, reps in areas for rep in reps}
+    area_weights = [sum(weights[r.pk] for r in reps) for _r, _c, reps in areas]
+    for _index in range(size.customers):
+        region, cities, reps = fab.rng.choices(areas, weights=area_weights)[0]
+        city = fab.pick_city(cities)
+        if fab.rng.random() < size.pool_share:
+            yield Holder(city=city, owner=None, pool=region.pool, region_reps=reps)
+        else:
+            owner = fab.rng.choices(reps, weights=[weights[r.pk] for r in reps])[0]
+            yield Holder(city=city, owner=owner, pool=None, region_reps=reps)
+
+
+def _check_empty() -> None:
+    if Organization.objects.filter(code=LARGE_CODE).exists() or User.objects.filter(username="director").exists():
+        raise LargeDatasetExists(
+            "The large dataset needs a database without it or the demo: "
+            "KAM_SQLITE_PATH=var/large.sqlite3 kam migrate && KAM_SQLITE_PATH=var/large.sqlite3 kam demo --scale large"
+        )
+
+
+def build_large(
+    *, seed: int = 2024, size: LargeSize = LARGE_SIZE, now: datetime | None = None, progress: bool = False
+) -> LargeSummary:
+    """Bulk-load the large dataset; same seed and size, same data (give `now` to pin the timestamps too)."""
+    started = time.perf_counter()
+    _check_empty()
+    now = now or timezone.now()
+    fab = Fabricator(seed, Reference.load())
+    with transaction.atomic():
+        org = Organization.objects.create(name=LARGE_NAME, code=LARGE_CODE)
+        specs, tree = _tree(org, size.reps)
+        users = create_people(org, fab, specs, password_hash())
+        regions = _regions(fab, org, users, tree)
+        create_service_levels(org)
+    writer = BatchWriter(fab, org, users, now)
+    counts = iter(_contact_counts(fab, size.customers, size.contacts))
+    bar = tqdm(total=size.customers, unit="customers", disable=not progress, desc="large dataset", smoothing=0.1)
+    batch: list[Holder] = []
+    with manual_timestamps(Customer, Contact, AuditEntry, Collaborator), bar:
+        for holder in _holders(fab, regions, size):
+            holder.contacts = next(counts)
+            batch.append(holder)
+            if len(batch) == BATCH:
+                writer.write(batch)
+                bar.update(len(batch))
+                bar.set_postfix(contacts=writer.contacts, refresh=False)
+                batch = []
+        if batch:
+            writer.write(batch)
+            bar.update(len(batch))
+    return LargeSummary(
+        seed=seed,
+        size=size,
+        users=len(users),
+        teams=Team.objects.filter(organization=org).count(),
+        customers=writer.customers,
+        contacts=writer.contacts,
+        in_pool=writer.in_pool,
+        seconds=time.perf_counter() - started,
+    )

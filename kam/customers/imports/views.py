@@ -1,0 +1,185 @@
+"""Pages of the customer import (upload → mapping → dry-run result → import) and the exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRefresh
+
+from kam.core.models import User
+from kam.customers.imports import actions
+from kam.customers.imports.columns import field_label
+from kam.customers.imports.export import (
+    TEMPLATE_NAME,
+    csv_chunks,
+    export_filename,
+    export_rows,
+    filters_from_query,
+    template_rows,
+    xlsx_file,
+)
+from kam.customers.imports.forms import MappingForm, UploadForm
+from kam.customers.imports.queries import get_import_job_for_user, recent_import_jobs
+from kam.customers.imports.runner import read_progress
+from kam.customers.models.imports import ImportJob, ImportStatus, RowDecision
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ROWS_PER_PAGE = 200
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    if user.organization_id is None:
+        raise PermissionDenied
+    return user
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_import(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = actions.create_import_job(user, upload, upload.name or "", upload.size or 0)
+        except ValidationError as exc:
+            form.add_error("file", _messages(exc))
+        else:
+            if not actions.needs_mapping(job):
+                actions.start_check(user, job)
+            return redirect("customer-import-job", pk=job.pk)
+    context = {"form": form, "jobs": recent_import_jobs(user)}
+    return render(request, "customers/import_upload.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def customer_import_template(request: HttpRequest) -> FileResponse:
+    _user(request)
+    filename = f"{TEMPLATE_NAME}.xlsx"
+    return FileResponse(
+        xlsx_file(template_rows(), "客户"), as_attachment=True, filename=filename, content_type=XLSX_TYPE
+    )
+
+
+def _match_rows(job: ImportJob, row: str) -> list[dict[str, Any]]:
+    return list(job.duplicates.get(row, []))
+
+
+def _result_rows(job: ImportJob, page_number: str | None) -> tuple[Any, list[dict[str, Any]]]:
+    """The page of rows with errors or duplicates, each with what the table shows."""
+    numbers = sorted({int(r) for r in job.errors} | {int(r) for r in job.duplicates} | {int(r) for r in job.row_info})
+    page = Paginator(numbers, ROWS_PER_PAGE).get_page(page_number)
+    rows = []
+    for number in page.object_list:
+        key = str(number)
+        info = job.row_info.get(key, {})
+        matches = _match_rows(job, key)
+        can_merge = any(m.get("writable") or "row" in m for m in matches)
+        rows.append(
+            {
+                "number": number,
+                "customer": info.get("customer", ""),
+                "contact": info.get("contact", ""),
+                "group": info.get("group", number),
+                "errors": [(field_label(f), msgs) for f, msgs in job.errors.get(key, {}).items()],
+                "matches": matches,
+                "decision": job.decisions.get(key),
+                "choices": [c for c in RowDecision.choices if c[0] != RowDecision.MERGE or can_merge],
+            }
+        )
+    return page, rows
+
+
+def _post_job(request: HttpRequest, user: User, job: ImportJob) -> HttpResponse | None:
+    action = request.POST.get("action", "")
+    try:
+        if action == "map":
+            form = MappingForm(request.POST, job=job)
+            if not form.is_valid():
+                return None
+            actions.set_mapping(user, job, form.mapping())
+            actions.start_check(user, job)
+        elif action == "check":
+            actions.start_check(user, job)
+        elif action == "apply_all":
+            value = request.POST.get("apply_all", "")
+            actions.set_decisions(user, job, dict.fromkeys(job.decisions, value))
+            messages.success(request, _("The choice was applied to every row."))
+        elif action in ("save", "run"):
+            chosen = {k.removeprefix("decision-"): str(v) for k, v in request.POST.items() if k.startswith("decision-")}
+            actions.set_decisions(user, job, chosen)
+            if action == "run":
+                actions.start_import(user, job)
+        else:
+            return HttpResponseBadRequest()
+    except ValidationError as exc:
+        for message in _messages(exc):
+            messages.error(request, message)
+    return redirect("customer-import-job", pk=job.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    job = get_import_job_for_user(user, pk)
+    mapping_form = MappingForm(job=job) if actions.needs_mapping(job) else None
+    if request.method == "POST":
+        response = _post_job(request, user, job)
+        if response is not None:
+            return response
+        mapping_form = MappingForm(request.POST, job=job)
+    working = job.status in (ImportStatus.CHECKING, ImportStatus.RUNNING)
+    context: dict[str, Any] = {
+        "job": job,
+        "progress": read_progress(job.pk) if working else None,
+        "working": working,
+        "stalled": actions.is_stalled(job),
+    }
+    if getattr(request, "htmx", False):
+        if working and not context["stalled"]:
+            return render(request, "customers/_import_progress.html", context)
+        return HttpResponseClientRefresh()
+    page, rows = _result_rows(job, request.GET.get("page"))
+    context.update(
+        mapping_form=mapping_form,
+        page=page,
+        rows=rows,
+        columns=[(c["header"], field_label(c["field"]) if c.get("field") else None) for c in job.mapping],
+        error_count=len(job.errors),
+        decision_choices=RowDecision.choices,
+    )
+    return render(request, "customers/import_job.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_GET
+def customer_export(request: HttpRequest) -> HttpResponseBase:
+    user = _user(request)
+    kind = request.GET.get("format", "xlsx")
+    if kind not in ("xlsx", "csv"):
+        return HttpResponseBadRequest(_("Choose the format xlsx or csv."))
+    rows = export_rows(user, filters_from_query(request.GET))
+    filename = export_filename(kind)
+    if kind == "csv":
+        response = StreamingHttpResponse(csv_chunks(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
+    return FileResponse(xlsx_file(rows, "客户"), as_attachment=True, filename=filename, content_type=XLSX_TYPE)

@@ -1,0 +1,59 @@
+"""Small pieces shared by the customer views: the acting user, htmx detection, error plumbing."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
+
+from kam.core.models import User
+
+
+def actor_of(request: HttpRequest) -> User:
+    """The logged-in user (views are wrapped in login_required)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def wants_partial(request: HttpRequest) -> bool:
+    """An htmx request that swaps a fragment (boosted navigation still gets the whole page)."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted  # type: ignore[union-attr]
+
+
+def error_map(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {field: list(msgs) for field, msgs in exc.message_dict.items()}
+    return {NON_FIELD_ERRORS: list(exc.messages)}
+
+
+def apply_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put an action's refusal onto the form: on the named field when the form has it, else on top."""
+    for field, msgs in error_map(exc).items():
+        form.add_error(field if field in form.fields else None, msgs)
+
+
+def flash_errors(request: HttpRequest, exc: ValidationError) -> None:
+    """Show an action's refusal as messages on the next page."""
+    for msgs in error_map(exc).values():
+        for msg in msgs:
+            messages.error(request, msg)
+
+
+def flash_form_errors(request: HttpRequest, form: forms.BaseForm) -> None:
+    for name, errors in form.errors.items():
+        label = capfirst(form.fields[name].label) if name in form.fields else None
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else str(error))
+
+
+def next_url(request: HttpRequest, default: str) -> str:
+    """The `next` field of a POST when it points into this site, else `default`."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
