@@ -23,3 +23,9 @@ api.add_router("", core_api.router)
 api.add_router("", customers_api.router)
 # Import jobs (kam/customers/imports) mount their own router on the next line, same pattern:
 # `api.add_router("", imports_api.router)`.
+
+
+@api.get("/health", auth=None, tags=["meta"], summary="Liveness check (touches no database)")
+def health(request: object) -> dict[str, str]:
+    """The no-database endpoint the benchmark compares the list API against."""
+    return {"status": "ok"}

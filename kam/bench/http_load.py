@@ -40,7 +40,9 @@ class Throughput:
     def line(self) -> str:
         lat = f"p50 {percentile(self.latencies, 50):.1f} ms, p95 {percentile(self.latencies, 95):.1f} ms"
         fails = f", {self.failed} failed {self.statuses}" if self.failed else ""
-        return f"GET {self.path}: {self.ok} requests in {self.seconds:.1f} s = {self.per_second:.0f} req/s ({lat}){fails}"
+        return (
+            f"GET {self.path}: {self.ok} requests in {self.seconds:.1f} s = {self.per_second:.0f} req/s ({lat}){fails}"
+        )
 
 
 def free_port() -> int:

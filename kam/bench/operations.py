@@ -26,6 +26,7 @@ from kam.customers.queries import (
 )
 
 PAGE_SIZE = 50
+API_LIST = "/api/v1/customers?limit=50"
 
 
 @dataclass
@@ -59,15 +60,11 @@ def pick_subjects() -> Subjects:
     rep = reps[len(reps) // 2]
     director = User.objects.filter(role=Role.DIRECTOR, organization_id=rep.organization_id).order_by("id").first()
     assert director is not None, "the dataset has no director"
-    customer = (
-        Customer.objects.filter(owner=rep).annotate(n=Count("contacts")).order_by("-n", "id").first()
-    )
+    customer = Customer.objects.filter(owner=rep).annotate(n=Count("contacts")).order_by("-n", "id").first()
     assert customer is not None, f"{rep.username} holds no customers"
     given_up = OwnershipChange.objects.filter(from_user=rep).values("customer_id")
     pools = PoolMember.objects.filter(user=rep).values("pool_id")
-    pool_customer = (
-        Customer.objects.in_pool().filter(pool_id__in=pools).exclude(pk__in=given_up).order_by("id").first()
-    )
+    pool_customer = Customer.objects.in_pool().filter(pool_id__in=pools).exclude(pk__in=given_up).order_by("id").first()
     fragment = customer.short_name[:2] or customer.name[2:4]
     initials = customer.name_initials.split(" ")[0][:4]
     return Subjects(rep, director, customer, pool_customer, fragment, initials)
@@ -128,6 +125,7 @@ def _views(s: Subjects) -> list[Operation]:
         Operation("list page (HTML) — director", _page(director, listing)),
         Operation("customer 360 page (HTML) — rep", _page(rep, detail)),
         Operation("customer 360 page (HTML) — director", _page(director, detail)),
+        Operation("API list ?limit=50 (in-process) — rep", _page(rep, API_LIST)),
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,9 @@ from django.utils import timezone
 
 from kam.bench.dataset import ensure_dataset
 from kam.bench.http_load import load, path_status, served
-from kam.bench.operations import Subjects, operations, pick_subjects
+from kam.bench.operations import API_LIST, Subjects, operations, pick_subjects
 from kam.bench.timing import Result, explain, measure, table
 
-API_LIST = "/api/v1/customers?limit=50"
 HEALTH = "/api/v1/health"
 TARGET_SHARE = 0.30  # the list API should reach 30% of the no-database endpoint's throughput
 
@@ -82,6 +82,8 @@ def _http(args: argparse.Namespace, subjects: Subjects, path: Path) -> None:
 
 
 def run(args: argparse.Namespace, path: Path, version: int) -> int:
+    # WhiteNoise warns once about a missing STATIC_ROOT when the test client loads the middleware.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     manifest = ensure_dataset(path, args.scale, args.seed, version)
     subjects = pick_subjects()
     print()

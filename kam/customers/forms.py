@@ -53,7 +53,8 @@ CONTACT_FIELDS = [
 ]
 
 
-class CustomerForm(forms.ModelForm):  # type: ignore[type-arg]
+class CustomerForm(forms.ModelForm[Customer]):
+    website = forms.URLField(label=_("website"), required=False, max_length=200, assume_scheme="https")
     tag_names = forms.CharField(
         label=_("tags"), required=False, help_text=_("Separate tags with commas."), max_length=300
     )
@@ -124,7 +125,7 @@ class CustomerForm(forms.ModelForm):  # type: ignore[type-arg]
         return data
 
 
-class ContactForm(forms.ModelForm):  # type: ignore[type-arg]
+class ContactForm(forms.ModelForm[Contact]):
     class Meta:
         model = Contact
         fields = CONTACT_FIELDS

@@ -88,7 +88,8 @@ def test_wrong_check_digit_is_rejected_with_its_own_message() -> None:
     assert _error_code("91440300192203821K") == "checksum"
     with translation.override("en"), pytest.raises(ValidationError) as info:
         validate_credit_code("914403001922038217")
-    assert info.value.messages == ["The unified social credit code's check digit is wrong."]
+    with translation.override("en"):
+        assert info.value.messages == ["The unified social credit code's check digit is wrong."]
 
 
 def test_wrong_org_code_check_digit_is_rejected() -> None:
@@ -110,7 +111,8 @@ def test_wrong_length_is_rejected(code: str) -> None:
     assert _error_code(code) == "invalid"
     with translation.override("en"), pytest.raises(ValidationError) as info:
         validate_credit_code(code)
-    assert info.value.messages == ["Enter a valid unified social credit code (18 characters)."]
+    with translation.override("en"):
+        assert info.value.messages == ["Enter a valid unified social credit code (18 characters)."]
 
 
 def test_unknown_registration_authority_is_rejected() -> None:
@@ -160,7 +162,8 @@ def test_phone_normalisation_and_key(raw: str, normalized: str, key: str) -> Non
 def test_invalid_phones_are_rejected(raw: str) -> None:
     with translation.override("en"), pytest.raises(ValidationError) as info:
         normalize_phone(raw)
-    assert info.value.messages == ["Enter a valid phone number."]
+    with translation.override("en"):
+        assert info.value.messages == ["Enter a valid phone number."]
     assert phone_key(raw) == ""
 
 

@@ -31,7 +31,11 @@ def _customers(org: Organization, stories: dict[int, Story], events: dict[tuple[
                 customer.last_followup_at = min(story.last_followup_at, moved)
         else:
             customer.owner_since = moved or story.created_at
-        moments = [story.created_at, customer.last_followup_at, *(at for (pk, _k), at in events.items() if pk == customer.pk)]
+        moments = [
+            story.created_at,
+            customer.last_followup_at,
+            *(at for (pk, _k), at in events.items() if pk == customer.pk),
+        ]
         customer.updated_at = max(m for m in moments if m is not None)
     fields = ["created_at", "last_followup_at", "next_followup_at", "won_at", "owner_since", "updated_at"]
     Customer.objects.bulk_update(customers, fields, batch_size=BATCH)

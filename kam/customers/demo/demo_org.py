@@ -158,7 +158,8 @@ def _ownership_moves(build: _Build, owned: list[Customer]) -> None:
 def _collaborators_and_locks(build: _Build, owned: list[Customer]) -> None:
     fab = build.fab
     still_owned = {
-        c.pk: c for c in Customer.objects.filter(pk__in=[c.pk for c in owned], owner__isnull=False).select_related("owner")
+        c.pk: c
+        for c in Customer.objects.filter(pk__in=[c.pk for c in owned], owner__isnull=False).select_related("owner")
     }
     important = [c for c in still_owned.values() if c.tier in ("A", "B")]
     active = [c for c in still_owned.values() if c.status == "active"]

@@ -130,7 +130,9 @@ def _tree(org: Organization, reps: int) -> tuple[list[PersonSpec], list[tuple[st
     return specs, tree
 
 
-def _regions(fab: Fabricator, org: Organization, users: dict[str, User], tree: list[tuple[str, list[Team]]]) -> list[_Region]:
+def _regions(
+    fab: Fabricator, org: Organization, users: dict[str, User], tree: list[tuple[str, list[Team]]]
+) -> list[_Region]:
     by_team: dict[int, list[User]] = {}
     for user in users.values():
         if user.role == Role.REP and user.team_id is not None:
@@ -214,7 +216,7 @@ def build_large(
             if len(batch) == BATCH:
                 writer.write(batch)
                 bar.update(len(batch))
-                bar.set_postfix(contacts=writer.contacts, refresh=False)
+                bar.set_postfix_str(f"{writer.contacts:,} contacts", refresh=False)
                 batch = []
         if batch:
             writer.write(batch)

@@ -75,12 +75,17 @@ def test_create_writes_the_ownership_row_and_a_create_audit_row(world: OrgWorld)
     customer = make_customer(world.owner, "华为技术有限公司", tag_names=["重点", "华北"])
     assert customer.owner == world.owner
     assert customer.created_by == world.owner
-    assert customer.owner_since is not None and customer.owner_since >= before
+    assert customer.owner_since is not None
+    assert customer.owner_since >= before
     assert customer.version == 1
     assert sorted(customer.tags.values_list("name", flat=True)) == ["华北", "重点"]
     change = OwnershipChange.objects.get(customer=customer)
     assert (change.kind, change.from_user, change.to_user, change.pool, change.actor) == (
-        OwnershipKind.CREATE, None, world.owner, None, world.owner
+        OwnershipKind.CREATE,
+        None,
+        world.owner,
+        None,
+        world.owner,
     )
     assert audit_rows(customer) == [(AuditAction.CREATE, "", "", "")]
     entry = AuditEntry.objects.get(entity="customers.customer", entity_id=customer.pk)
@@ -162,7 +167,9 @@ def test_create_refuses_a_credit_code_already_registered(world: OrgWorld) -> Non
     # the holder is named even to someone who may not open the customer; its name is not
     with pytest.raises(ValidationError) as exc:
         make_customer(world.stranger, "另一家有限公司", credit_code=credit_code(1))
-    assert _errors(exc) == {"credit_code": ["This credit code is already registered: an existing customer (held by owner)."]}
+    assert _errors(exc) == {
+        "credit_code": ["This credit code is already registered: an existing customer (held by owner)."]
+    }
     assert Customer.all_objects.count() == 1
 
 
@@ -243,7 +250,12 @@ def test_update_writes_one_audit_row_per_changed_field_with_display_values(world
         world.manager_north.pk
     }
     customer.refresh_from_db()
-    assert (customer.tier, customer.status, customer.address, customer.version) == ("A", "active", "深圳市龙岗区坂田", 2)
+    assert (customer.tier, customer.status, customer.address, customer.version) == (
+        "A",
+        "active",
+        "深圳市龙岗区坂田",
+        2,
+    )
 
 
 def test_update_of_the_name_refreshes_the_search_columns(world: OrgWorld) -> None:
@@ -254,7 +266,9 @@ def test_update_of_the_name_refreshes_the_search_columns(world: OrgWorld) -> Non
     assert customer.name_norm == "中兴通讯"
     assert search(world.owner, "zxtx") == ([customer], [])
     assert search(world.owner, "hwjs") == ([], [])
-    assert audit_rows(customer, field="name") == [(AuditAction.UPDATE, "name", "华为技术有限公司", "中兴通讯股份有限公司")]
+    assert audit_rows(customer, field="name") == [
+        (AuditAction.UPDATE, "name", "华为技术有限公司", "中兴通讯股份有限公司")
+    ]
 
 
 def test_update_of_the_city_recomputes_and_audits_the_city_tier(world: OrgWorld) -> None:

@@ -45,7 +45,13 @@ def test_record_changes_writes_only_changed_fields(world: OrgWorld) -> None:
     assert audit.record_changes(world.admin, customer, before) == ["tier"]
     entry = AuditEntry.objects.get(action=AuditAction.UPDATE)
     assert (entry.actor, entry.organization, entry.entity, entry.entity_id, entry.field, entry.old, entry.new) == (
-        world.admin, world.org, "customers.customer", customer.pk, "tier", "Tier C", "Tier A"
+        world.admin,
+        world.org,
+        "customers.customer",
+        customer.pk,
+        "tier",
+        "Tier C",
+        "Tier A",
     )
     assert audit.record_changes(world.admin, customer, audit.snapshot(customer, ["tier"])) == []
     assert AuditEntry.objects.filter(action=AuditAction.UPDATE).count() == 1

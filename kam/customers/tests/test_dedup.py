@@ -108,7 +108,11 @@ def test_matches_in_the_pool_name_the_pool_as_holder(world: OrgWorld) -> None:
     pooled = make_customer(world.admin, "华为技术有限公司", pool=pool)
     match = find_duplicates(world.owner, name="华为技术有限公司")[0]
     assert (match.customer_id, match.visible, match.name, match.owner_name, match.pool_name) == (
-        pooled.pk, True, "华为技术有限公司", "", "华北公海"
+        pooled.pk,
+        True,
+        "华为技术有限公司",
+        "",
+        "华北公海",
     )
     assert match.holder == "public pool 华北公海"
     assert match.describe() == "华为技术有限公司 (held by public pool 华北公海)"
@@ -119,7 +123,11 @@ def test_matches_in_the_pool_name_the_pool_as_holder(world: OrgWorld) -> None:
 def test_a_match_the_user_cannot_open_shows_the_holder_but_not_the_name(world: OrgWorld, huawei: Customer) -> None:
     match = find_duplicates(world.teammate, name="华为技术有限公司")[0]
     assert (match.customer_id, match.kind, match.visible, match.name, match.owner_name) == (
-        huawei.pk, "name", False, "", "owner"
+        huawei.pk,
+        "name",
+        False,
+        "",
+        "owner",
     )
     assert match.describe() == "an existing customer (held by owner)"
     assert find_duplicates(world.manager_north, name="华为技术有限公司")[0].visible is True

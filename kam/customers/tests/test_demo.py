@@ -129,8 +129,17 @@ def _large_snapshot(seed: int) -> dict[str, Any]:
             "users": sorted(User.objects.values_list("username", "display_name", "role", "team__name")),
             "customers": sorted(
                 Customer.objects.values_list(
-                    "credit_code", "name", "owner__username", "pool__name", "tier", "status", "city_id",
-                    "industry_id", "created_at", "last_followup_at", "locked",
+                    "credit_code",
+                    "name",
+                    "owner__username",
+                    "pool__name",
+                    "tier",
+                    "status",
+                    "city_id",
+                    "industry_id",
+                    "created_at",
+                    "last_followup_at",
+                    "locked",
                 )
             ),  # fmt: skip
             "contacts": sorted(

@@ -132,7 +132,11 @@ def test_merge_fills_blank_fields_from_the_duplicate_and_keeps_filled_ones(
     survivor.refresh_from_db()
     assert survivor.name == "华为技术有限公司"
     assert survivor.address == "深圳市龙岗区坂田"
-    assert (survivor.website, survivor.phone, survivor.short_name) == ("https://www.huawei.com", "0755-28780808", "华为")
+    assert (survivor.website, survivor.phone, survivor.short_name) == (
+        "https://www.huawei.com",
+        "0755-28780808",
+        "华为",
+    )
     assert survivor.credit_code == credit_code(7)
     assert credit_code(7) in survivor.search_text
     assert "0755" in survivor.search_text
@@ -162,7 +166,10 @@ def test_merge_soft_deletes_the_duplicate_and_records_both_sides(
     ]
     row = OwnershipChange.objects.get(customer=survivor, kind=OwnershipKind.MERGE)
     assert (row.from_user, row.to_user, row.actor, row.reason) == (
-        world.teammate, world.owner, world.manager_north, "Merged 北京华为技术有限公司 into this customer"
+        world.teammate,
+        world.owner,
+        world.manager_north,
+        "Merged 北京华为技术有限公司 into this customer",
     )
 
 

@@ -119,9 +119,7 @@ def test_daily_cap_counts_claims_since_shanghai_midnight(world: OrgWorld, pool: 
     _claim_at(world.owner, customers[2], shanghai(2026, 3, 10, 23, 58))
     with pytest.raises(ValidationError) as exc:
         _claim_at(world.owner, customers[3], shanghai(2026, 3, 10, 23, 59, 59))
-    assert _message(exc) == {
-        NON_FIELD_ERRORS: ["You have claimed 2 customers today, the daily limit of this pool."]
-    }
+    assert _message(exc) == {NON_FIELD_ERRORS: ["You have claimed 2 customers today, the daily limit of this pool."]}
     customers[3].refresh_from_db()
     assert customers[3].owner is None
     # the next Shanghai day starts at 16:00 UTC: one minute later the cap is fresh again
@@ -449,7 +447,12 @@ def test_recycled_customer_shows_a_recycle_row_from_the_owner(world: OrgWorld, p
     apply_pool_rules(now=NOW)
     row = OwnershipChange.objects.get(customer=customer, kind=OwnershipKind.RECYCLE)
     assert (row.from_user, row.to_user, row.pool, row.actor, row.at, row.reason) == (
-        world.owner, None, pool, None, NOW, "No follow-up"
+        world.owner,
+        None,
+        pool,
+        None,
+        NOW,
+        "No follow-up",
     )
     assert audit_rows(customer, action=AuditAction.OWNER) == [
         (AuditAction.OWNER, "owner", "owner", "public pool 华北公海")
@@ -473,9 +476,7 @@ def test_a_customer_claimed_yesterday_is_not_recycled_for_the_previous_owners_si
     world: OrgWorld, pool: Pool
 ) -> None:
     _rule(pool, days=30)
-    customer = _owned(
-        world, "刚领取有限公司", followup=NOW - timedelta(days=60), owner_since=NOW - timedelta(days=1)
-    )
+    customer = _owned(world, "刚领取有限公司", followup=NOW - timedelta(days=60), owner_since=NOW - timedelta(days=1))
     assert apply_pool_rules(now=NOW).returned == []
     assert _owner_of(customer) == world.owner
 
@@ -559,7 +560,10 @@ def test_owner_is_warned_m_days_before_once(world: OrgWorld, pool: Pool) -> None
     assert (summary.returned, summary.warned) == ([], [in_window.pk])
     note = Notification.objects.get()
     assert (note.user, note.organization, note.kind, note.url) == (
-        world.owner, world.org, "pool.warning", reverse("customer-detail", args=[in_window.pk])
+        world.owner,
+        world.org,
+        "pool.warning",
+        reverse("customer-detail", args=[in_window.pk]),
     )
     assert note.title == "快到期有限公司 will return to the public pool soon"
     assert note.body == "Rule: No follow-up for 30 days. Follow up or lock it to keep it."

@@ -1,4 +1,4 @@
-"""The search box and the customer list (queries.search / customer_list): what matches, for whom, in how many queries."""
+"""The search box and the customer list (queries.search, customer_list): what matches, for whom, how fast."""
 
 from __future__ import annotations
 
@@ -70,14 +70,14 @@ def test_search_skips_deleted_customers_and_their_contacts(world: OrgWorld, huaw
     assert search(world.admin, "华为") == ([], [])
 
 
-def test_blank_terms_return_nothing_without_a_query(world: OrgWorld, huawei: Customer, django_assert_num_queries: Any) -> None:
+def test_blank_terms_return_nothing_without_a_query(
+    world: OrgWorld, huawei: Customer, django_assert_num_queries: Any
+) -> None:
     with django_assert_num_queries(0):
         assert search(world.owner, "   ") == ([], [])
 
 
-def test_search_respects_the_limit_and_is_two_queries(
-    world: OrgWorld, django_assert_num_queries: Any
-) -> None:
+def test_search_respects_the_limit_and_is_two_queries(world: OrgWorld, django_assert_num_queries: Any) -> None:
     for i in range(6):
         make_customer(world.owner, f"华为{i}号分公司")
     with django_assert_num_queries(2):

@@ -320,7 +320,8 @@ def test_detail_shows_profile_contacts_history_and_service_level(world: OrgWorld
     assert reverse("relationship-map", args=[customer.pk]) in body
     assert "海淀区中关村大街1号" in body
     assert "Address" in body  # the field label in the history row
-    assert "teammate" in body and "Read and write" in body
+    assert "teammate" in body
+    assert "Read and write" in body
     assert "Created" in body  # ownership history
     assert "coming soon" not in body.lower()
 
@@ -348,7 +349,8 @@ def test_history_page_and_partial(world: OrgWorld) -> None:
         update_customer(world.owner, customer, {"tier": "A"})
     client = english_client(world.owner)
     page = client.get(reverse("customer-history", args=[customer.pk])).content.decode()
-    assert "Tier C" in page and "Tier A" in page
+    assert "Tier C" in page
+    assert "Tier A" in page
     partial = client.get(reverse("customer-history", args=[customer.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert partial.startswith('<div id="history">')
 

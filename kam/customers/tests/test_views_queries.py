@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
 from django.db import connection
 from django.test import Client
@@ -14,7 +13,7 @@ from django.utils import timezone
 from kam.conftest import OrgWorld
 from kam.core.models import Role, User
 from kam.customers.actions import delete_contact, delete_customer, set_collaborator, update_customer
-from kam.customers.models import Contact, Customer, Industry, OwnershipChange, Region
+from kam.customers.models import Contact, Industry, OwnershipChange, Region
 from kam.customers.tests.view_scene import (  # noqa: F401 - _fast_hasher is an autouse fixture
     _fast_hasher,
     english_client,

@@ -113,7 +113,7 @@ def service_level_of(customer: Customer) -> ServiceLevel | None:
 def _permissions(user: User, customer: Customer) -> dict[str, bool]:
     access = customer_access(user, customer)
     owned = customer.owner_id is not None
-    in_pool = not owned and customer.pool_id is not None
+    pool = None if owned else customer.pool
     manager = user.role == Role.ADMIN or user.supervises
     return {
         "can_write": access.write,
@@ -122,8 +122,8 @@ def _permissions(user: User, customer: Customer) -> dict[str, bool]:
         "can_transfer": access.write and owned and manager,
         "can_return": access.write and owned,
         # Org admins see every pool without being members; they assign (possibly to themselves) instead.
-        "can_claim": in_pool and user.role != Role.ADMIN and pools_of(user).filter(pk=customer.pool_id).exists(),
-        "can_assign": in_pool and customer.pool is not None and is_pool_admin(user, customer.pool),
+        "can_claim": pool is not None and user.role != Role.ADMIN and pools_of(user).filter(pk=pool.pk).exists(),
+        "can_assign": pool is not None and is_pool_admin(user, pool),
         "can_merge": access.write and user.role in (Role.MANAGER, Role.DIRECTOR, Role.ADMIN),
         "can_delete": can_delete(user, customer),
     }

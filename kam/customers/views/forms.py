@@ -67,6 +67,9 @@ class CustomerFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {"placeholder": _("Name, pinyin, credit code or phone"), "aria-label": _("Search customers")}
+        )
         self.fields["owner"].queryset = users_in_org(user)  # type: ignore[attr-defined]
         self.fields["team"].queryset = teams_of(user)  # type: ignore[attr-defined]
         self.fields["industry"].queryset = Industry.objects.order_by("code")  # type: ignore[attr-defined]
@@ -78,6 +81,19 @@ class CustomerFilterForm(forms.Form):
             cities = cities.filter(parent_id=province)
         self.fields["city"].queryset = cities  # type: ignore[attr-defined]
         self.fields["tag"].queryset = Tag.objects.filter(organization_id=user.organization_id).order_by("name")  # type: ignore[attr-defined]
+
+    BASIC = ("tier", "status", "sort")
+    ADVANCED = ("owner", "team", "industry", "province", "city", "tag", "stale_days")
+
+    def basic_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.BASIC]
+
+    def advanced_fields(self) -> list[forms.BoundField]:
+        """The filters folded under "More filters" (a long form on a phone otherwise)."""
+        return [self[name] for name in self.ADVANCED]
+
+    def advanced_active(self) -> bool:
+        return any(self.data.get(name) for name in self.ADVANCED)
 
     def filters(self) -> CustomerFilters:
         """The valid part of the input as CustomerFilters; call after is_valid()."""
