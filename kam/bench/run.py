@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import sqlite3
 import warnings
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ TARGET_SHARE = 0.30  # the list API should reach 30% of the no-database endpoint
 def _header(manifest: dict[str, Any], args: argparse.Namespace) -> list[str]:
     return [
         f"KAM benchmark — {timezone.localtime().strftime('%Y-%m-%d %H:%M')}, {platform.python_implementation()} "
-        f"{platform.python_version()}, SQLite {connection.Database.sqlite_version}, {os.cpu_count()} CPUs",
+        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs",
         f"command: python -m kam.bench --scale {args.scale} --seed {args.seed} --repeat {args.repeat}",
         f"dataset: {manifest['customers']} customers, {manifest['contacts']} contacts, {manifest['users']} users "
         f"({manifest['size_mb']} MB, built in {manifest['build_seconds']} s)",

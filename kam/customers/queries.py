@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from kam.core.china import phone_key
 from kam.core.models import Role, Team, User
 from kam.customers.models import (
     Collaborator,
@@ -141,7 +142,11 @@ class CustomerFilters:
 def search_q(term: str, prefix: str = "") -> Q:
     """Match name, short name, full pinyin, initials, credit code and phones in one column."""
     term = term.strip().lower().replace(" ", "")
-    return Q(**{f"{prefix}search_text__contains": term})
+    q = Q(**{f"{prefix}search_text__contains": term})
+    key = phone_key(term)  # 0755-28780808 as KAM displays it → the digits search_text holds
+    if key and key != term:
+        q |= Q(**{f"{prefix}search_text__contains": key})
+    return q
 
 
 def customer_list(user: User, filters: CustomerFilters) -> QuerySet[Customer]:

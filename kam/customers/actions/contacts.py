@@ -60,5 +60,8 @@ def delete_contact(actor: User, contact: Contact) -> Contact:
     contact.deleted_at = timezone.now()
     contact.deleted_by = actor
     contact.save(update_fields=["deleted_at", "deleted_by"])
+    for report in Contact.objects.filter(reports_to=contact):
+        audit.record(actor, report, AuditAction.UPDATE, field="reports_to", old=contact.name)
+    Contact.objects.filter(reports_to=contact).update(reports_to=None)
     audit.record(actor, contact, AuditAction.DELETE)
     return contact

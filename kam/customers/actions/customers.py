@@ -17,6 +17,7 @@ from kam.customers.forms import CUSTOMER_FIELDS
 from kam.customers.models import (
     CityTier,
     Collaborator,
+    CollaboratorAccess,
     Customer,
     CustomerStatus,
     OwnershipChange,
@@ -39,7 +40,7 @@ class DuplicatesFound(Exception):
         self.matches = matches
 
 
-def _city_tier(city_id: str | None) -> str:
+def city_tier_of(city_id: str | None) -> str:
     if not city_id:
         return ""
     row = CityTier.objects.filter(version=CITY_TIER_VERSION, city_id=city_id).values_list("tier", flat=True).first()
@@ -114,7 +115,7 @@ def create_customer(
         created_by=actor,
         **{k: v for k, v in data.items() if k in CUSTOMER_FIELDS},
     )
-    customer.city_tier = _city_tier(customer.city_id)
+    customer.city_tier = city_tier_of(customer.city_id)
     refresh_customer_search(customer)
     try:
         with transaction.atomic():
@@ -165,7 +166,7 @@ def update_customer(
             setattr(customer, name, value)
             changed_fields.append(name)
     if "city" in changed_fields:
-        customer.city_tier = _city_tier(customer.city_id)
+        customer.city_tier = city_tier_of(customer.city_id)
         changed_fields.append("city_tier")
     if tag_names is not None:
         _set_tags(customer, tag_names)
@@ -215,10 +216,16 @@ def set_collaborator(actor: User, customer: Customer, user: User, access: str) -
         raise refuse(_("Choose a colleague from your organization."), "user")
     if user.pk == customer.owner_id:
         raise refuse(_("The owner already has full access."), "user")
+    if access not in CollaboratorAccess.values:
+        raise refuse(_("Choose read-only or read-write access."), "access")
+    previous = Collaborator.objects.filter(customer=customer, user=user).values_list("access", flat=True).first()
     collab, _created = Collaborator.objects.update_or_create(
         customer=customer, user=user, defaults={"access": access, "organization_id": customer.organization_id}
     )
-    audit.record(actor, customer, AuditAction.UPDATE, field="collaborators", new=f"{user.name}: {access}")
+    old = f"{user.name}: {CollaboratorAccess(previous).label}" if previous else ""
+    new = f"{user.name}: {CollaboratorAccess(access).label}"
+    if old != new:
+        audit.record(actor, customer, AuditAction.UPDATE, field="collaborators", old=old, new=new)
     return collab
 
 

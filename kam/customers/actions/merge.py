@@ -10,12 +10,14 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.core import audit
 from kam.core.errors import refuse
 from kam.core.models import AuditAction, AuditEntry, Role, User
+from kam.customers.actions.customers import city_tier_of
 from kam.customers.forms import CUSTOMER_FIELDS
 from kam.customers.models import Collaborator, Contact, Customer, OwnershipChange, OwnershipKind
 from kam.customers.queries import get_customer_for_user
@@ -40,7 +42,7 @@ def merge_customers(actor: User, survivor: Customer, duplicate: Customer) -> Cus
     duplicate = get_customer_for_user(actor, duplicate.pk, write=True)
     if survivor.pk == duplicate.pk:
         raise refuse(_("Choose two different customers to merge."))
-    before = audit.snapshot(survivor, CUSTOMER_FIELDS)
+    before = audit.snapshot(survivor, [*CUSTOMER_FIELDS, "city_tier"])
     # Blank fields of the survivor take the duplicate's values; filled ones win.
     filled = []
     for name in CUSTOMER_FIELDS:
@@ -50,6 +52,9 @@ def merge_customers(actor: User, survivor: Customer, duplicate: Customer) -> Cus
         if mine in (None, "") and theirs not in (None, ""):
             setattr(survivor, name, theirs)
             filled.append(name)
+    if "city" in filled:
+        survivor.city_tier = city_tier_of(survivor.city_id)
+        filled.append("city_tier")
     credit_code = duplicate.credit_code if not survivor.credit_code else ""
     Contact.all_objects.filter(customer=duplicate).update(customer=survivor)
     taken = set(Collaborator.objects.filter(customer=survivor).values_list("user_id", flat=True))
@@ -75,7 +80,11 @@ def merge_customers(actor: User, survivor: Customer, duplicate: Customer) -> Cus
         survivor.credit_code = credit_code
         filled.append("credit_code")
     refresh_customer_search(survivor)
-    survivor.save(update_fields=[*filled, "name_pinyin", "name_initials", "name_norm", "search_text", "updated_at"])
+    survivor.version = F("version") + 1  # type: ignore[assignment]
+    survivor.save(
+        update_fields=[*filled, "name_pinyin", "name_initials", "name_norm", "search_text", "version", "updated_at"]
+    )
+    survivor.refresh_from_db(fields=["version"])
     audit.record_changes(actor, survivor, before)
     audit.record(actor, survivor, AuditAction.MERGE, field="merged", old=f"{duplicate.name} (#{duplicate.pk})")
     audit.record(actor, duplicate, AuditAction.MERGE, field="merged_into", new=f"{survivor.name} (#{survivor.pk})")

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,6 +68,33 @@ def _log_owner_change(
     audit.record(actor, customer, AuditAction.OWNER, field="owner", old=old, new=new)
 
 
+def _reload_pool_customer(actor: User, customer: Customer) -> Customer:
+    """Re-read the customer; one taken from the pool since the caller saw it there is a lost race, not a 404."""
+    try:
+        return get_customer_for_user(actor, customer.pk)
+    except Http404:
+        pool_id = customer.pool_id if customer.owner_id is None else None  # where the caller saw it
+        if pool_id is not None and (
+            PoolMember.objects.filter(pool_id=pool_id, user=actor).exists()
+            and OwnershipChange.objects.filter(
+                organization_id=actor.organization_id,
+                customer_id=customer.pk,
+                pool_id=pool_id,
+                kind__in=[OwnershipKind.CLAIM, OwnershipKind.ASSIGN],
+            ).exists()
+        ):
+            raise refuse(_("Someone else has just taken this customer.")) from None
+        raise
+
+
+def _owns_or_supervises(actor: User, customer: Customer) -> bool:
+    """The owner, a manager or director above the owner, or an admin; collaborators are not enough."""
+    if actor.role == Role.ADMIN or customer.owner_id == actor.pk:
+        return True
+    owner_team = customer.owner.team if customer.owner is not None else None
+    return actor.supervises and owner_team is not None and owner_team.path.startswith(actor.team.path)  # type: ignore[union-attr]
+
+
 def _take_from_pool(customer: Customer, pool: Pool, owner: User, now: datetime) -> None:
     taken = Customer.objects.filter(pk=customer.pk, owner__isnull=True, pool=pool).update(
         owner=owner, owner_since=now, pool=None, locked=False, updated_at=now
@@ -79,7 +107,7 @@ def _take_from_pool(customer: Customer, pool: Pool, owner: User, now: datetime) 
 def claim_customer(actor: User, customer: Customer, *, now: datetime | None = None) -> Customer:
     """领取: a pool member takes a pool customer, within the daily cap, cooldown and holding limit."""
     now = now or timezone.now()
-    customer = get_customer_for_user(actor, customer.pk)
+    customer = _reload_pool_customer(actor, customer)
     pool = customer.pool
     if customer.owner_id is not None or pool is None:
         raise refuse(_("This customer is not in the public pool."))
@@ -119,7 +147,7 @@ def claim_customer(actor: User, customer: Customer, *, now: datetime | None = No
 def assign_customer(actor: User, customer: Customer, to_user: User, *, now: datetime | None = None) -> Customer:
     """分配: a pool admin gives a pool customer to a colleague (holding limit still applies)."""
     now = now or timezone.now()
-    customer = get_customer_for_user(actor, customer.pk)
+    customer = _reload_pool_customer(actor, customer)
     pool = customer.pool
     if customer.owner_id is not None or pool is None:
         raise refuse(_("This customer is not in the public pool."))
@@ -146,6 +174,8 @@ def return_to_pool(
     customer = get_customer_for_user(actor, customer.pk, write=True)
     if customer.owner is None:
         raise refuse(_("This customer is already in the public pool."))
+    if not _owns_or_supervises(actor, customer):
+        raise PermissionDenied
     if not reason.strip():
         raise refuse(_("Say why the customer goes back to the pool."), "reason")
     pool = pool or default_pool_for(customer.owner) or default_pool_for(actor)
@@ -170,7 +200,7 @@ def transfer_customer(
     customer = get_customer_for_user(actor, customer.pk, write=True)
     if customer.owner is None:
         raise refuse(_("Use assign for customers in the public pool."))
-    if not (actor.role == Role.ADMIN or actor.supervises):
+    if not (actor.role == Role.ADMIN or (actor.supervises and _owns_or_supervises(actor, customer))):
         raise PermissionDenied
     if to_user.organization_id != actor.organization_id or not to_user.is_active:
         raise refuse(_("Choose an active colleague."), "user")
@@ -203,6 +233,10 @@ def _rule_candidates(rule: PoolRule) -> QuerySet[Customer]:
     qs = Customer.objects.filter(organization_id=rule.pool.organization_id, owner_id__in=members)
     if rule.tier:
         qs = qs.filter(tier=rule.tier)
+    else:
+        # A tier with its own rule of this kind follows that rule, not the generic one.
+        own = PoolRule.objects.filter(pool_id=rule.pool_id, reason=rule.reason, active=True).exclude(tier="")
+        qs = qs.exclude(tier__in=own.values("tier"))
     if rule.exempt_locked:
         qs = qs.filter(locked=False)
     if rule.exempt_won:
@@ -213,8 +247,9 @@ def _rule_candidates(rule: PoolRule) -> QuerySet[Customer]:
 def _clock_before(rule: PoolRule, moment: datetime) -> Q:
     """Customers whose rule clock started before `moment`."""
     if rule.reason == RecycleReason.NO_FOLLOWUP:
-        # Never followed up: the clock starts when the owner got the customer.
-        return Q(last_followup_at__lt=moment) | Q(last_followup_at__isnull=True, owner_since__lt=moment)
+        # The clock restarts with every follow-up and with every new owner (a follow-up of the
+        # previous owner must not make a just-claimed customer due at once).
+        return Q(owner_since__lt=moment) & (Q(last_followup_at__isnull=True) | Q(last_followup_at__lt=moment))
     return Q(owner_since__lt=moment)
 
 

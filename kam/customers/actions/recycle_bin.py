@@ -98,6 +98,11 @@ def restorable_contact(actor: User, contact_id: int) -> Contact:
         raise Http404
     if not access.write:
         raise PermissionDenied
+    assert contact.deleted_at is not None
+    if contact.deleted_at < timezone.now() - timedelta(days=RECYCLE_BIN_DAYS):
+        raise refuse(
+            _("Deleted more than %(days)d days ago; it can no longer be restored.") % {"days": RECYCLE_BIN_DAYS}
+        )
     return contact
 
 

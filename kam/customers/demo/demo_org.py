@@ -107,9 +107,9 @@ def _add_contacts(build: _Build, actor: User, customer: Customer, spec: Customer
     build.contacts += len(created)
 
 
-def _create(build: _Build, actor: User, spec: CustomerSpec, **kwargs: object) -> Customer:
+def _create(build: _Build, actor: User, spec: CustomerSpec, pool: Pool | None = None) -> Customer:
     customer = create_customer(
-        actor, spec.form_data(build.fab.ref), tag_names=spec.tag_names, confirm_duplicates=True, **kwargs
+        actor, spec.form_data(build.fab.ref), tag_names=spec.tag_names, pool=pool, confirm_duplicates=True
     )
     build.stories[customer.pk] = build.fab.story(spec.tier, spec.status, build.now)
     return customer

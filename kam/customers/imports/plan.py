@@ -77,7 +77,8 @@ class Prepared:
 
 
 def add_error(errors: Errors, row: int, key: str, messages: list[str]) -> None:
-    errors.setdefault(row, {}).setdefault(key, []).extend(str(m) for m in messages)
+    found = errors.setdefault(row, {}).setdefault(key, [])
+    found.extend(m for m in map(str, messages) if m not in found)
 
 
 def _split(cells: list[str], mapping: list[str]) -> tuple[dict[str, str], dict[str, str]]:

@@ -402,11 +402,6 @@ def test_collaborators_are_added_changed_and_removed_with_audit_rows(world: OrgW
     assert len(audit_rows(customer, field="collaborators")) == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: set_collaborator audits the stored code ('read'/'write') instead of the choice label, "
-    "and a change of access does not record the old access",
-)
 def test_collaborator_audit_rows_show_access_labels_and_the_old_access(world: OrgWorld) -> None:
     customer = make_customer(world.owner, "华为技术有限公司")
     set_collaborator(world.owner, customer, world.collaborator, CollaboratorAccess.READ)

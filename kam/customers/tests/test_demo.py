@@ -56,9 +56,12 @@ def _assert_people(org: Organization) -> None:
     assert all(u.display_name and u.display_name != u.username for u in users.values())
     rep1, manager1 = users["rep1"], users["manager1"]
     assert (rep1.role, manager1.role, users["director"].role) == (Role.REP, Role.MANAGER, Role.DIRECTOR)
-    assert rep1.team is not None and rep1.team.parent == manager1.team
-    assert manager1.team is not None and manager1.team.name == "华北大区"
-    assert users["director"].team is not None and users["director"].team.parent is None
+    assert rep1.team is not None
+    assert manager1.team is not None
+    assert users["director"].team is not None
+    assert rep1.team.parent == manager1.team
+    assert manager1.team.name == "华北大区"
+    assert users["director"].team.parent is None
 
 
 def _assert_customers(org: Organization) -> None:

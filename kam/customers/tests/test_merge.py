@@ -233,10 +233,6 @@ def test_a_failing_hook_rolls_the_whole_merge_back(world: OrgWorld, pair: tuple[
     assert not OwnershipChange.objects.filter(kind=OwnershipKind.MERGE).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: merge fills the survivor's city from the duplicate but leaves city_tier blank",
-)
 def test_a_city_filled_by_merge_brings_its_city_tier(world: OrgWorld) -> None:
     beijing = city("110100", "北京市", "110000", "北京市", tier="一线")
     survivor = make_customer(world.owner, "华为技术有限公司")
@@ -246,11 +242,6 @@ def test_a_city_filled_by_merge_brings_its_city_tier(world: OrgWorld) -> None:
     assert (survivor.city_id, survivor.city_tier) == ("110100", "一线")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: merge changes the survivor's fields without bumping its version, so an edit form opened "
-    "before the merge saves over the merged values without a StaleVersion",
-)
 def test_merge_bumps_the_survivors_version(world: OrgWorld, pair: tuple[Customer, Customer]) -> None:
     survivor, duplicate = pair
     merge_customers(world.manager_north, survivor, duplicate)

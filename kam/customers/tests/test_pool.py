@@ -186,11 +186,6 @@ def test_the_conditional_update_lets_only_one_of_two_racing_claims_win(
     assert [r[0] for r in _changes(customer)] == [OwnershipKind.CLAIM]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: claim_customer re-reads the customer through get_customer_for_user, so the loser of a claim "
-    "race gets Http404 (the customer is no longer visible to them) instead of the 'someone else' refusal",
-)
 def test_the_second_of_two_claims_from_the_same_stale_page_is_told_someone_else_took_it(
     world: OrgWorld, pool: Pool
 ) -> None:
@@ -309,11 +304,6 @@ def test_manager_above_returns_a_reps_customer(world: OrgWorld, pool: Pool) -> N
     assert _changes(customer) == [(OwnershipKind.RETURN, world.owner, None, pool, "长期无进展")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: return_to_pool only asks for write access, so a read-write collaborator can give away "
-    "the owner's customer (docstring: owner, manager above, or admin)",
-)
 def test_write_collaborator_cannot_return_the_owners_customer(world: OrgWorld, pool: Pool) -> None:
     customer = make_customer(world.owner, "退回客户有限公司")
     Collaborator.objects.create(
@@ -384,11 +374,6 @@ def test_pool_customers_are_assigned_not_transferred(world: OrgWorld, pool: Pool
     assert _message(exc) == {NON_FIELD_ERRORS: ["Use assign for customers in the public pool."]}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: transfer_customer checks write access + 'supervises', so a manager who is only a "
-    "read-write collaborator (not above the owner) can move the customer into their own subtree",
-)
 def test_manager_who_only_collaborates_cannot_transfer(world: OrgWorld) -> None:
     customer = make_customer(world.owner, "转移客户有限公司")
     Collaborator.objects.create(
@@ -467,11 +452,6 @@ def test_never_followed_up_customers_count_from_when_the_owner_got_them(world: O
     assert _owner_of(fresh) == world.owner
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the no-follow-up clock reads last_followup_at alone, so a customer just claimed or "
-    "transferred with an old follow-up of the previous owner is recycled the very next night",
-)
 def test_a_customer_claimed_yesterday_is_not_recycled_for_the_previous_owners_silence(
     world: OrgWorld, pool: Pool
 ) -> None:
@@ -498,11 +478,6 @@ def test_tier_rule_applies_only_to_its_tier(world: OrgWorld, pool: Pool) -> None
     assert _owner_of(tier_c) == world.owner
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a rule without tier also applies to tiers that have their own rule, so the shorter "
-    "generic deadline wins over the tier's (CHINA.md: N may differ by tier)",
-)
 def test_a_tier_rule_overrides_the_generic_rule_for_that_tier(world: OrgWorld, pool: Pool) -> None:
     _rule(pool, days=30)
     _rule(pool, days=60, tier="A")

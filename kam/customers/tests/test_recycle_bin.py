@@ -242,10 +242,6 @@ def test_contacts_of_a_deleted_customer_are_restored_only_with_it(world: OrgWorl
     assert deleted_contacts(world.owner) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: restore_contact has no 30-day limit, unlike restore_customer (DESIGN.md §3: restorable 30 days)",
-)
 def test_a_contact_deleted_more_than_thirty_days_ago_cannot_be_restored(world: OrgWorld, customer: Customer) -> None:
     contact = create_contact(world.owner, customer, {"name": "张伟"})
     delete_contact(world.owner, contact)

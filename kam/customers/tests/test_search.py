@@ -38,11 +38,6 @@ def test_customer_is_found_by_name_pinyin_initials_code_and_phone(world: OrgWorl
     assert search(world.owner, term) == ([huawei], [])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: search_q only strips spaces, so a phone typed the way KAM shows it (0755-28780808, with the "
-    "dash of the normalised form) finds nothing: search_text holds the digits-only phone_key",
-)
 def test_customer_is_found_by_the_phone_as_displayed(world: OrgWorld, huawei: Customer) -> None:
     assert search(world.owner, "0755-28780808") == ([huawei], [])
 

@@ -11,7 +11,7 @@ from django.utils import translation
 from kam.conftest import OrgWorld
 from kam.core.models import AuditEntry
 from kam.customers.actions import set_collaborator, update_customer
-from kam.customers.models import Customer, Industry, ServiceLevel
+from kam.customers.models import Customer, Industry, Region, ServiceLevel
 from kam.customers.tests.view_scene import (  # noqa: F401 - _fast_hasher is an autouse fixture
     _fast_hasher,
     credit_code,
@@ -83,6 +83,14 @@ def test_htmx_filter_change_returns_only_the_table(world: OrgWorld) -> None:
     assert body.startswith('<section id="customer-table"')
     assert "<html" not in body
     assert "北京星河数据科技有限公司" in body
+    assert "HX-Request" in response["Vary"]
+
+
+def test_htmx_history_restore_gets_the_whole_page(world: OrgWorld) -> None:
+    response = english_client(world.owner).get(
+        reverse("customer-list"), HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
+    assert "<html" in response.content.decode()
 
 
 def test_list_paginates_by_50(world: OrgWorld) -> None:
@@ -255,7 +263,7 @@ def test_duplicate_check_partial_lists_matches(world: OrgWorld) -> None:
 def test_create_form_asks_for_duplicates_while_typing(world: OrgWorld) -> None:
     body = english_client(world.owner).get(reverse("customer-create")).content.decode()
     assert f'hx-get="{reverse("duplicate-check")}"' in body
-    assert 'hx-trigger="keyup changed delay:500ms"' in body
+    assert 'hx-trigger="input changed delay:500ms"' in body
 
 
 # --- edit --------------------------------------------------------------------------------
@@ -438,3 +446,17 @@ def test_merge_with_a_hidden_customer_is_404(world: OrgWorld) -> None:
     )
     assert response.status_code == 404
     assert fingerprint() == before
+
+
+def test_garbage_filter_values_never_fail(world: OrgWorld) -> None:
+    make_customer(world.owner, "北京星河数据科技有限公司", province=Region.objects.get(code="110000"))
+    client = english_client(world.owner)
+    for params in [
+        {"team": "abc", "province": "x", "city": "\x00", "industry": "ZZZZZ", "tag": "-1"},
+        {"stale_days": "-5", "q": "x" * 500, "page": "999999"},
+        {"province": "110000", "city": "310100"},  # a city outside the chosen province: ignored
+    ]:
+        response = client.get(reverse("customer-list"), params)
+        assert response.status_code == 200, params
+        assert "北京星河数据科技有限公司" in response.content.decode(), params
+        assert "Some filters were not understood and were ignored" in response.content.decode(), params

@@ -119,3 +119,19 @@ def test_transfer_outside_the_team_is_refused_with_a_message(world: OrgWorld) ->
     )
     assert "You may only transfer to people in your own team." in response.content.decode()
     assert fingerprint() == before
+
+
+def test_customer_page_offers_claim_to_members_and_assign_to_pool_admins(world: OrgWorld) -> None:
+    pool = _pool(world)
+    waiting = make_customer(world.manager_north, "天津远航物流有限公司", pool=pool)
+    url = reverse("customer-detail", args=[waiting.pk])
+    claim, assign = reverse("customer-claim", args=[waiting.pk]), reverse("customer-assign", args=[waiting.pk])
+    member = english_client(world.owner).get(url).content.decode()
+    assert claim in member
+    assert assign not in member
+    assert reverse("customer-edit", args=[waiting.pk]) not in member
+    pool_admin = english_client(world.manager_north).get(url).content.decode()
+    assert assign in pool_admin
+    org_admin = english_client(world.admin).get(url).content.decode()
+    assert claim not in org_admin
+    assert assign in org_admin

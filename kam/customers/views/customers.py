@@ -21,7 +21,7 @@ from kam.customers.dedup import DuplicateMatch, find_duplicates
 from kam.customers.forms import CustomerForm
 from kam.customers.queries import customer_list, get_customer_for_user
 from kam.customers.views.forms import CustomerCreateForm, CustomerFilterForm
-from kam.customers.views.helpers import actor_of, apply_errors, wants_partial
+from kam.customers.views.helpers import actor_of, apply_errors, render_page_or_partial
 
 PAGE_SIZE = 50
 STALE_MESSAGE = gettext_lazy(
@@ -38,9 +38,7 @@ def customer_list_page(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     page = Paginator(customer_list(user, form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "customers": list(page.object_list)}
-    if wants_partial(request):
-        return render(request, "customers/_list_table.html", context)
-    return render(request, "customers/customer_list.html", context)
+    return render_page_or_partial(request, "customers/customer_list.html", "customers/_list_table.html", context)
 
 
 @login_required

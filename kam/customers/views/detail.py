@@ -41,7 +41,12 @@ from kam.customers.queries import (
     users_in_org,
 )
 from kam.customers.views.forms import CollaboratorForm, PickUserForm
-from kam.customers.views.helpers import actor_of, flash_errors, flash_form_errors, wants_partial
+from kam.customers.views.helpers import (
+    actor_of,
+    flash_errors,
+    flash_form_errors,
+    render_page_or_partial,
+)
 
 # Audit rows name a few things that are not model fields.
 EXTRA_FIELD_LABELS = {
@@ -160,9 +165,7 @@ def customer_history(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
     customer = get_customer_for_user(user, pk)
     context = {"customer": customer, "history": history_rows(customer), "ownership": list(ownership_history(customer))}
-    if wants_partial(request):
-        return render(request, "customers/_history.html", context)
-    return render(request, "customers/customer_history.html", context)
+    return render_page_or_partial(request, "customers/customer_history.html", "customers/_history.html", context)
 
 
 @login_required
@@ -248,7 +251,7 @@ def customer_merge(request: HttpRequest, pk: int) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     context = {
         "customer": survivor,
-        "q": q,
+        "term": q,
         "candidates": _merge_candidates(user, survivor, q),
         "duplicate": duplicate if duplicate is not None and duplicate.pk != survivor.pk else None,
     }

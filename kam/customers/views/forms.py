@@ -151,12 +151,14 @@ class CustomerCreateForm(CustomerForm):
         else:
             del self.fields["pool"]
         if duplicate_check_url:
-            # 查重 as you type: the name field asks the server for matches, half a second after the last key.
+            # 查重 as you type: the name field asks the server for matches half a second after the last change.
+            # `input`, not `keyup`: Chinese IME commits, pastes and autofill change the value without a keyup.
             live = {
                 "hx-get": duplicate_check_url,
                 "hx-target": "#duplicate-check",
                 "hx-include": "[name=name],[name=credit_code],[name=phone]",
-                "hx-trigger": "keyup changed delay:500ms",
+                "hx-trigger": "input changed delay:500ms",
+                "hx-sync": "closest form:replace",
             }
             self.fields["name"].widget.attrs.update(live)
             self.fields["credit_code"].widget.attrs.update({**live, "hx-trigger": "change"})

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 
@@ -20,9 +24,16 @@ def actor_of(request: HttpRequest) -> User:
 
 
 def wants_partial(request: HttpRequest) -> bool:
-    """An htmx request that swaps a fragment (boosted navigation still gets the whole page)."""
+    """An htmx request that swaps a fragment; boosted navigation and history restores get the whole page."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted  # type: ignore[union-attr]
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request  # type: ignore[union-attr]
+
+
+def render_page_or_partial(request: HttpRequest, page: str, partial: str, context: dict[str, Any]) -> HttpResponse:
+    """The same view serves the page and its htmx fragment; caches must keep the two apart."""
+    response = render(request, partial if wants_partial(request) else page, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def error_map(exc: ValidationError) -> dict[str, list[str]]:

@@ -48,7 +48,7 @@ def pool_detail(request: HttpRequest, pk: int) -> HttpResponse:
     admin = is_pool_admin(user, pool)
     context = {
         "pool": pool,
-        "q": q,
+        "term": q,
         "page": page,
         "customers": list(page.object_list),
         "is_admin": admin,

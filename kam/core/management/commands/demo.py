@@ -10,7 +10,7 @@ from kam.core.models import Organization
 
 
 class Command(BaseCommand):
-    help = "Create the demo organisation 演示科技有限公司 (logins: admin, director, manager1..3, rep1..12 …, password demo)."
+    help = "Create the demo organisation 演示科技有限公司 (password of every login: demo), or the large dataset."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

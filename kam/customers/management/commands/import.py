@@ -35,7 +35,8 @@ class TqdmProgress:
         if phase != self.phase:
             self.close()
             self.phase = phase
-            self.bar = tqdm(total=total, desc=phase, unit="rows", file=self.stream)
+            label = {"check": "checking", "write": "writing"}.get(phase, phase)
+            self.bar = tqdm(total=total, desc=label, unit="rows", file=self.stream)
         assert self.bar is not None
         self.bar.update(done - self.bar.n)
 
@@ -102,7 +103,7 @@ class Command(BaseCommand):
         unknown = [h for h, f in zip(headers, fields, strict=True) if f is None]
         if unknown and not ignore_unknown:
             raise CommandError(
-                "unrecognised columns: " + ", ".join(unknown) + " (rename them or --ignore-unknown-columns)"
+                "unrecognised columns: " + ", ".join(unknown) + " (rename them or use --ignore-unknown-columns)"
             )
         return [f or IGNORE for f in fields]
 

@@ -80,12 +80,26 @@ def context(browser: Any, device: str) -> Iterator[Any]:
 
 @pytest.fixture
 def page(context: Any, live_server: Any) -> Iterator[Any]:
-    """A tab whose uncaught script errors fail the test."""
+    """A tab whose uncaught script errors and failed requests (4xx/5xx, broken static files) fail the test."""
     tab = context.new_page()
     errors: list[str] = []
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on("pageerror", lambda exc: errors.append(f"script error: {exc}"))
+
+    def check_failed(request: Any) -> None:
+        # A request cut short by navigation (or htmx replacing it) is not a fault of the page.
+        if "ERR_ABORTED" not in str(request.failure):
+            errors.append(f"request failed: {request.method} {request.url} {request.failure}")
+
+    tab.on("requestfailed", check_failed)
+
+    def check_status(response: Any) -> None:
+        # Browsers ask for /favicon.ico on their own; the app does not serve one.
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            errors.append(f"HTTP {response.status}: {response.request.method} {response.url}")
+
+    tab.on("response", check_status)
     yield tab
-    assert errors == [], f"script errors on the page: {errors}"
+    assert errors == [], "\n".join(errors)
 
 
 @pytest.fixture
