@@ -22,6 +22,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=2000, help="HTTP request limit per endpoint (default 2000)")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP throughput part")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN QUERY PLAN of every operation")
+    parser.add_argument("--full-sql", action="store_true", help="print whole statements with the plans")
     return parser.parse_args(argv)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import platform
 import sqlite3
@@ -10,7 +11,6 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -33,13 +33,14 @@ def _header(manifest: dict[str, Any], args: argparse.Namespace) -> list[str]:
     ]
 
 
-def _print_plans(results: list[Result], everything: bool) -> None:
+def _print_plans(results: list[Result], everything: bool, full_sql: bool) -> None:
     for result in results:
         if not everything and result.meets_target:
             continue
         print(f"\nEXPLAIN QUERY PLAN — {result.operation.name} (p95 {result.p95:.1f} ms)")
-        for sql, plan in explain(result.statements):
-            print(f"  {sql[:160]}{'…' if len(sql) > 160 else ''}")
+        for sql, took, plan in explain(result.statements):
+            shown = sql if full_sql or len(sql) <= 160 else sql[:160] + "…"
+            print(f"  [{took:.1f} ms] {shown}")
             for step in plan:
                 print(f"    {step}")
 
@@ -85,21 +86,29 @@ def _http(args: argparse.Namespace, subjects: Subjects, path: Path) -> None:
 def run(args: argparse.Namespace, path: Path, version: int) -> int:
     # WhiteNoise warns once about a missing STATIC_ROOT when the test client loads the middleware.
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)  # a failing page is reported once, below
     manifest = ensure_dataset(path, args.scale, args.seed, version)
     subjects = pick_subjects()
     print()
     for line in [*_header(manifest, args), *subjects.describe()]:
         print(line)
-    results = []
+    results, failures = [], []
     for operation in operations(subjects):
-        results.append(measure(operation, args.repeat))
-        print(f"  measured {operation.name}", flush=True)
+        try:
+            results.append(measure(operation, args.repeat))
+        except Exception as exc:  # noqa: BLE001 - one broken page must not hide the other figures
+            failures.append(f"{operation.name}: {type(exc).__name__}: {exc}")
+            print(f"  FAILED {operation.name}: {exc}", flush=True)
+        else:
+            print(f"  measured {operation.name}", flush=True)
     print()
     for line in table(results):
         print(line)
+    for failure in failures:
+        print(f"not measured — {failure}")
     missed = [r.operation.name for r in results if not r.meets_target]
     print(f"\nTarget p95 ≤ 50 ms: {'all met' if not missed else 'missed by ' + ', '.join(missed)}")
-    _print_plans(results, args.explain)
+    _print_plans(results, args.explain, args.full_sql)
     if not args.no_http:
         _http(args, subjects, path)
     return 0

@@ -132,16 +132,17 @@ def measure(operation: Operation, repeat: int, warmup: int = 3) -> Result:
     return Result(operation, times, raw_times, replayable)
 
 
-def explain(statements: list[Statement]) -> list[tuple[str, list[str]]]:
-    """EXPLAIN QUERY PLAN (SQLite) or EXPLAIN (PostgreSQL) of each read statement."""
+def explain(statements: list[Statement]) -> list[tuple[str, float, list[str]]]:
+    """Each read statement with its own raw time (median of 5, ms) and its query plan."""
     plans = []
     prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
     with connection.cursor() as cursor:
         for statement in statements:
             if statement.many or not statement.sql.lstrip().upper().startswith("SELECT"):
                 continue
+            took = statistics.median(_replay([statement], rolled_back=False) for _index in range(5))
             cursor.execute(prefix + statement.sql, statement.params)
-            plans.append((statement.sql, [" ".join(str(c) for c in row) for row in cursor.fetchall()]))
+            plans.append((statement.sql, took, [" ".join(str(c) for c in row) for row in cursor.fetchall()]))
     return plans
 
 

@@ -21,6 +21,7 @@ from kam.customers.models import (
     OwnershipChange,
     Pool,
     PoolMember,
+    ServiceLevel,
 )
 
 
@@ -218,6 +219,19 @@ def get_pool_for_user(user: User, pk: Any) -> Pool:
         return pools_of(user).get(pk=int(pk))
     except (Pool.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def admin_pools_of(user: User) -> QuerySet[Pool]:
+    """Pools into which `user` may create customers directly (pool admins, org admins)."""
+    pools = pools_of(user)
+    if user.role != Role.ADMIN:
+        pools = pools.filter(memberships__user_id=user.pk, memberships__is_admin=True)
+    return pools.order_by("name")
+
+
+def service_level_of(customer: Customer) -> ServiceLevel | None:
+    """The visit cadence the customer's tier promises."""
+    return ServiceLevel.objects.filter(organization_id=customer.organization_id, tier=customer.tier).first()
 
 
 def is_pool_admin(user: User, pool: Pool) -> bool:

@@ -94,6 +94,17 @@ def create_customer(
         raise refuse(
             _("This credit code is already registered: %(match)s.") % {"match": matches[0].describe()}, "credit_code"
         )
+    credit_code = data.get("credit_code", "")
+    if (
+        credit_code
+        and Customer.all_objects.filter(
+            organization_id=actor.organization_id, credit_code=credit_code, deleted_at__isnull=False
+        ).exists()
+    ):
+        raise refuse(
+            _("A customer with this credit code is in the recycle bin; restore it instead of creating a new one."),
+            "credit_code",
+        )
     if matches and creation_blocked(actor, matches):
         raise refuse(_("A matching customer already exists: %(match)s.") % {"match": matches[0].describe()}, "name")
     if matches and not confirm_duplicates:

@@ -179,7 +179,11 @@ def test_create_refuses_the_credit_code_of_a_deleted_customer_and_leaves_nothing
     audit_before = AuditEntry.objects.count()
     with pytest.raises(ValidationError) as exc:
         make_customer(world.owner, "另一家有限公司", credit_code=credit_code(1))
-    assert _errors(exc) == {"credit_code": ["This credit code is already registered."]}
+    assert _errors(exc) == {
+        "credit_code": [
+            "A customer with this credit code is in the recycle bin; restore it instead of creating a new one."
+        ]
+    }
     assert list(Customer.all_objects.values_list("pk", flat=True)) == [deleted.pk]
     assert AuditEntry.objects.count() == audit_before
     assert OwnershipChange.objects.count() == 1

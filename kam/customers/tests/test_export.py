@@ -73,7 +73,11 @@ def customers(world: OrgWorld) -> dict[str, Customer]:
 
 def test_export_contains_only_the_customers_the_user_may_see(world: OrgWorld, customers: dict[str, Customer]) -> None:
     assert names(export_csv(world.owner)) == ["华东精密机械有限公司", "蓝海物流股份有限公司"]
-    assert names(export_csv(world.manager_north)) == ["华东精密机械有限公司", "蓝海物流股份有限公司", "青松医药科技有限公司"]
+    assert names(export_csv(world.manager_north)) == [
+        "华东精密机械有限公司",
+        "蓝海物流股份有限公司",
+        "青松医药科技有限公司",
+    ]
     assert names(export_csv(world.stranger)) == ["星河电子有限责任公司"]
     assert names(export_csv(world.collaborator)) == []
     assert names(export_csv(world.outsider)) == []

@@ -47,9 +47,7 @@ def kam(*args: str) -> tuple[str, str]:
 def test_dry_run_changes_nothing(world: OrgWorld, tmp_path: Path) -> None:
     before = fingerprint()
     out, err = kam("import", "customers", write(tmp_path, five_rows()), "--user", "owner", "--dry-run")
-    assert out == (
-        "dry run: 5 rows, 5 customers; 0 with possible duplicates; would create 5, merge 0, skip 0\n"
-    )
+    assert out == ("dry run: 5 rows, 5 customers; 0 with possible duplicates; would create 5, merge 0, skip 0\n")
     assert "checking: 100%" in err  # the tqdm bar
     assert fingerprint() == before
     assert ImportJob.objects.count() == 0

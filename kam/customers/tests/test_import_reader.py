@@ -55,7 +55,10 @@ def test_csv_with_semicolons_or_tabs_is_split_on_them() -> None:
 def test_xlsx_rows_keep_their_excel_row_numbers_and_skip_blank_rows() -> None:
     t = read(xlsx_bytes([[], ROWS[0], ROWS[1], [None, None], ["蓝海物流股份有限公司", "王芳", 13800138001]]), "a.xlsx")
     assert t.header_row == 2
-    assert t.rows == [(3, ["华东精密机械有限公司", "张伟", "13800138000"]), (5, ["蓝海物流股份有限公司", "王芳", "13800138001"])]
+    assert t.rows == [
+        (3, ["华东精密机械有限公司", "张伟", "13800138000"]),
+        (5, ["蓝海物流股份有限公司", "王芳", "13800138001"]),
+    ]
 
 
 def test_cells_become_text_and_the_export_quote_is_removed() -> None:
@@ -80,7 +83,9 @@ def test_cells_become_text_and_the_export_quote_is_removed() -> None:
         ("a.csv", b"\n\n", "The file has no header row."),
     ],
 )
-def test_files_of_the_wrong_type_or_shape_are_refused_with_a_clear_message(name: str, content: bytes, message: str) -> None:
+def test_files_of_the_wrong_type_or_shape_are_refused_with_a_clear_message(
+    name: str, content: bytes, message: str
+) -> None:
     with pytest.raises(ImportFileError) as caught:
         read(content, name)
     assert str(caught.value) == message
@@ -135,7 +140,13 @@ def test_english_headers_and_decorated_headers_are_recognised() -> None:
 
 
 def test_unknown_headers_are_asked_about_and_export_only_ones_ignored() -> None:
-    assert auto_mapping(["客户名称", "年采购额", "", "联系人汇总", "创建时间"]) == ["name", None, IGNORE, IGNORE, IGNORE]
+    assert auto_mapping(["客户名称", "年采购额", "", "联系人汇总", "创建时间"]) == [
+        "name",
+        None,
+        IGNORE,
+        IGNORE,
+        IGNORE,
+    ]
 
 
 # --- cell values -----------------------------------------------------------------------------

@@ -58,7 +58,12 @@ def test_import_creates_customers_contacts_audit_and_ownership_rows(world: OrgWo
     customer = Customer.objects.get(name="华东精密机械有限公司")
     assert customer.owner == world.owner
     assert customer.created_by == world.owner
-    assert (customer.province_id, customer.city_id, customer.city_tier, customer.tier) == ("110000", "110100", "一线", "B")
+    assert (customer.province_id, customer.city_id, customer.city_tier, customer.tier) == (
+        "110000",
+        "110100",
+        "一线",
+        "B",
+    )
     assert customer.name_norm == "华东精密机械"
     assert "hdjmjx" in customer.search_text
     contact = Contact.objects.get(customer=customer)
@@ -73,11 +78,18 @@ def test_import_creates_customers_contacts_audit_and_ownership_rows(world: OrgWo
 
 def test_imported_customer_matches_one_made_by_create_customer(world: OrgWorld) -> None:
     """The bulk path writes what create_customer writes (apart from the ownership kind)."""
-    run_rows(world, [["客户名称", "城市", "电话", "标签"], ["杭州云栖软件有限公司", "杭州", "0571-88888888", "重点、华东"]])
+    run_rows(
+        world, [["客户名称", "城市", "电话", "标签"], ["杭州云栖软件有限公司", "杭州", "0571-88888888", "重点、华东"]]
+    )
     imported = Customer.objects.get(name="杭州云栖软件有限公司")
     made = create_customer(
         world.teammate,
-        {"name": "杭州云栖软件有限公司", "city": imported.city, "province": imported.province, "phone": "0571-88888888"},
+        {
+            "name": "杭州云栖软件有限公司",
+            "city": imported.city,
+            "province": imported.province,
+            "phone": "0571-88888888",
+        },
         tag_names=["重点", "华东"],
         confirm_duplicates=True,
     )
@@ -101,7 +113,11 @@ def test_rows_with_the_same_customer_add_contacts_to_one_customer(world: OrgWorl
 
 
 def test_a_row_contradicting_an_earlier_row_of_its_customer_is_an_error(world: OrgWorld) -> None:
-    rows = [["客户名称", "客户等级", "联系人"], ["蓝海物流股份有限公司", "A", "张伟"], ["蓝海物流股份有限公司", "B", "王芳"]]
+    rows = [
+        ["客户名称", "客户等级", "联系人"],
+        ["蓝海物流股份有限公司", "A", "张伟"],
+        ["蓝海物流股份有限公司", "B", "王芳"],
+    ]
     _prepared, _matches, plan = check_rows(world, rows)
     assert plan.errors == {3: {"tier": ["Row 2 gives this customer a different value."]}}
 
@@ -215,7 +231,10 @@ def test_batch_matching_agrees_with_find_duplicates(world: OrgWorld) -> None:
         ("青松医药科技股份有限公司", "", ["13900139000"]),
     ]
     for name, code, phones in probes:
-        expected = {m.customer_id: (m.kind, m.score) for m in find_duplicates(world.owner, name=name, credit_code=code, phones=phones)}
+        expected = {
+            m.customer_id: (m.kind, m.score)
+            for m in find_duplicates(world.owner, name=name, credit_code=code, phones=phones)
+        }
         assert index.match(name, code, phones) == expected
 
 
@@ -224,7 +243,9 @@ def test_a_credit_code_in_the_recycle_bin_cannot_be_imported_again(world: OrgWor
     delete_customer(world.owner, old)
     _prepared, _matches, plan = check_rows(world, five_rows())
     assert plan.errors == {
-        2: {"credit_code": ["This credit code belongs to a customer in the recycle bin; restore that customer instead."]}
+        2: {
+            "credit_code": ["This credit code belongs to a customer in the recycle bin; restore that customer instead."]
+        }
     }
 
 
@@ -250,7 +271,11 @@ def test_skip_decision_leaves_the_existing_customer_alone(world: OrgWorld) -> No
 
 def test_merge_decision_fills_blank_fields_and_adds_contacts(world: OrgWorld) -> None:
     existing = _existing(world)
-    rows = [[*HEADERS, "标签"], [*five_rows()[1], "重点"], ["华东精密机械有限公司", "", "", "", "", "赵敏", "13800138010", "总监", ""]]
+    rows = [
+        [*HEADERS, "标签"],
+        [*five_rows()[1], "重点"],
+        ["华东精密机械有限公司", "", "", "", "", "赵敏", "13800138010", "总监", ""],
+    ]
     counts = run_rows(world, rows, {2: RowDecision.MERGE})
     assert (counts.created, counts.merged, counts.contacts) == (0, 1, 1)
     existing.refresh_from_db()
@@ -261,7 +286,9 @@ def test_merge_decision_fills_blank_fields_and_adds_contacts(world: OrgWorld) ->
     assert sorted(existing.tags.values_list("name", flat=True)) == ["老客户", "重点"]
     # 张伟 13800138000 was there already; 赵敏 is new.
     assert sorted(existing.contacts.values_list("name", flat=True)) == ["张伟", "赵敏"]
-    changed = set(AuditEntry.objects.filter(entity_id=existing.pk, action=AuditAction.UPDATE).values_list("field", flat=True))
+    changed = set(
+        AuditEntry.objects.filter(entity_id=existing.pk, action=AuditAction.UPDATE).values_list("field", flat=True)
+    )
     assert {"credit_code", "province", "city", "tags"} <= changed
 
 
@@ -327,5 +354,12 @@ def test_progress_goes_to_the_cache_every_batch_of_rows(world: OrgWorld, monkeyp
     seen: list[tuple[str, int, int]] = []
     report = cache_progress(999, lambda phase, done, total: seen.append((phase, done, total)))
     run_rows(world, five_rows(), progress=report)
-    assert seen == [("check", 2, 5), ("check", 4, 5), ("check", 5, 5), ("write", 2, 5), ("write", 4, 5), ("write", 5, 5)]
+    assert seen == [
+        ("check", 2, 5),
+        ("check", 4, 5),
+        ("check", 5, 5),
+        ("write", 2, 5),
+        ("write", 4, 5),
+        ("write", 5, 5),
+    ]
     assert cache.get(progress_key(999)) == {"phase": "write", "done": 5, "total": 5}

@@ -27,7 +27,7 @@ from kam.customers.actions import (
     set_locked,
 )
 from kam.customers.actions.customers import can_delete
-from kam.customers.models import CollaboratorAccess, Customer, ServiceLevel
+from kam.customers.models import CollaboratorAccess, Customer
 from kam.customers.queries import (
     CustomerFilters,
     collaborators_of,
@@ -38,6 +38,7 @@ from kam.customers.queries import (
     is_pool_admin,
     ownership_history,
     pools_of,
+    service_level_of,
     users_in_org,
 )
 from kam.customers.views.forms import CollaboratorForm, PickUserForm
@@ -108,11 +109,6 @@ def _display(customer: Customer, name: str) -> Any:
 
 def profile_rows(customer: Customer) -> list[tuple[str, Any]]:
     return [(str(audit.field_label(Customer, name)), _display(customer, name)) for name in PROFILE_FIELDS]
-
-
-def service_level_of(customer: Customer) -> ServiceLevel | None:
-    # Belongs in queries.py (asked for in the W2 report); kept here until it moves.
-    return ServiceLevel.objects.filter(organization_id=customer.organization_id, tier=customer.tier).first()
 
 
 def _permissions(user: User, customer: Customer) -> dict[str, bool]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kam.core.models import Role, Team, User
@@ -24,7 +23,7 @@ from kam.customers.models import (
     RegionLevel,
     Tag,
 )
-from kam.customers.queries import SORTS, CustomerFilters, pools_of, users_in_org
+from kam.customers.queries import SORTS, CustomerFilters, admin_pools_of, users_in_org
 
 SORT_LABELS = {
     "updated": _("Recently updated"),
@@ -113,14 +112,6 @@ class CustomerFilterForm(forms.Form):
             stale_days=data.get("stale_days"),
             sort=data.get("sort") or "updated",
         )
-
-
-def admin_pools_of(user: User) -> QuerySet[Pool]:
-    """Pools into which `user` may create customers directly (pool admins, org admins)."""
-    pools = pools_of(user)
-    if user.role != Role.ADMIN:
-        pools = pools.filter(memberships__user_id=user.pk, memberships__is_admin=True)
-    return pools.order_by("name")
 
 
 def may_choose_owner(user: User) -> bool:
