@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-GENERATOR_VERSION = 1  # bump when the generator changes, so cached datasets are rebuilt
+GENERATOR_VERSION = 2  # bump when the generator changes, so cached datasets are rebuilt
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -21,6 +21,9 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=10.0, help="HTTP time limit per endpoint (default 10)")
     parser.add_argument("--requests", type=int, default=2000, help="HTTP request limit per endpoint (default 2000)")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP throughput part")
+    parser.add_argument(
+        "--analyze", action="store_true", help="run ANALYZE first (default: drop planner statistics, as the app does)"
+    )
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN QUERY PLAN of every operation")
     parser.add_argument("--full-sql", action="store_true", help="print whole statements with the plans")
     return parser.parse_args(argv)

@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from django.db import connection
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -23,11 +24,29 @@ HEALTH = "/api/v1/health"
 TARGET_SHARE = 0.30  # the list API should reach 30% of the no-database endpoint's throughput
 
 
-def _header(manifest: dict[str, Any], args: argparse.Namespace) -> list[str]:
+def _planner_statistics(analyze: bool) -> str:
+    """ANALYZE the file, or drop its statistics so the run sees the file as the app leaves it."""
+    if connection.vendor != "sqlite":
+        return ""
+    with connection.cursor() as cursor:
+        if analyze:
+            cursor.execute("ANALYZE")
+        else:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if cursor.fetchone():
+                cursor.execute("DELETE FROM sqlite_stat1")
+    connection.close()  # SQLite reads the statistics when a connection opens
+    return "with ANALYZE statistics" if analyze else "no planner statistics (no ANALYZE, as the app leaves the file)"
+
+
+def _header(manifest: dict[str, Any], args: argparse.Namespace, statistics: str) -> list[str]:
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    flags = " --analyze" if args.analyze else ""
     return [
         f"KAM benchmark — {timezone.localtime().strftime('%Y-%m-%d %H:%M')}, {platform.python_implementation()} "
-        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs",
-        f"command: python -m kam.bench --scale {args.scale} --seed {args.seed} --repeat {args.repeat}",
+        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, {os.cpu_count()} CPUs, load average {load}",
+        f"command: python -m kam.bench --scale {args.scale} --seed {args.seed} --repeat {args.repeat}{flags}; "
+        f"{statistics}",
         f"dataset: {manifest['customers']} customers, {manifest['contacts']} contacts, {manifest['users']} users "
         f"({manifest['size_mb']} MB, built in {manifest['build_seconds']} s)",
     ]
@@ -88,9 +107,10 @@ def run(args: argparse.Namespace, path: Path, version: int) -> int:
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     logging.getLogger("django.request").setLevel(logging.CRITICAL)  # a failing page is reported once, below
     manifest = ensure_dataset(path, args.scale, args.seed, version)
+    statistics = _planner_statistics(args.analyze)
     subjects = pick_subjects()
     print()
-    for line in [*_header(manifest, args), *subjects.describe()]:
+    for line in [*_header(manifest, args, statistics), *subjects.describe()]:
         print(line)
     results, failures = [], []
     for operation in operations(subjects):
@@ -111,4 +131,5 @@ def run(args: argparse.Namespace, path: Path, version: int) -> int:
     _print_plans(results, args.explain, args.full_sql)
     if not args.no_http:
         _http(args, subjects, path)
+    print(f"\nload average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0

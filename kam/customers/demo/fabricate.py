@@ -32,6 +32,7 @@ EXCLUDED_PROVINCES = ("71", "81", "82")
 MUNICIPALITIES = ("11", "12", "31", "50")
 _WEIGHT_BY_CITY_TIER = {"一线": 14, "新一线": 6}
 _FOLLOWUP_WINDOW = {"A": 90, "B": 60, "C": 30}  # the pool rules' no-follow-up days per tier
+NOT_WON_LIMIT_DAYS = 180  # the pool rule "not won within 180 days"
 
 
 @dataclass(frozen=True)
@@ -402,14 +403,22 @@ class Fabricator:
 
     # --- time ----------------------------------------------------------------------------
 
-    def story(self, tier: str, status: str, now: datetime, *, max_age_days: int = 900) -> Story:
-        """Created up to `max_age_days` ago; last follow-up mostly inside the tier's pool window."""
-        age = timedelta(days=self.rng.randint(20, max_age_days), minutes=self.rng.randint(0, 1439))
+    def story(self, tier: str, status: str, now: datetime) -> Story:
+        """A past that the 公海 rules would have left alone, but for a few customers about to go back.
+
+        Won customers are old; the others were taken on within the 180-day "not won" limit. Follow-ups
+        mostly fall inside the tier's no-follow-up window; one in twelve is overdue (up to 120 days),
+        and only customers newer than the window were never followed up.
+        """
+        won = status == "active"
+        days = self.rng.randint(200, 900) if won else self.rng.randint(10, NOT_WON_LIMIT_DAYS - 10)
+        age = timedelta(days=days, minutes=self.rng.randint(0, 1439))
         created = now - age
+        window = _FOLLOWUP_WINDOW[tier]
         last = None
-        if self.rng.random() >= 0.1:  # one in ten was never followed up
-            window = _FOLLOWUP_WINDOW[tier] * 0.9 if self.rng.random() < 0.8 else 120
-            last = max(created, now - timedelta(days=self.rng.uniform(0, window)))
+        if days > window or self.rng.random() < 0.7:
+            ago = self.rng.uniform(0, window * 0.9) if self.rng.random() < 0.92 else self.rng.uniform(window * 0.9, 120)
+            last = max(created, now - timedelta(days=ago))
         upcoming = now + timedelta(days=self.rng.uniform(1, 21)) if self.rng.random() < 0.4 else None
-        won = created + age * self.rng.uniform(0.1, 0.8) if status == "active" else None
-        return Story(created_at=created, last_followup_at=last, next_followup_at=upcoming, won_at=won)
+        won_at = created + age * self.rng.uniform(0.1, 0.8) if won else None
+        return Story(created_at=created, last_followup_at=last, next_followup_at=upcoming, won_at=won_at)

@@ -89,6 +89,23 @@ def set_decisions(actor: User, job: ImportJob, decisions: dict[str, str]) -> Imp
     return job
 
 
+def mergeable_rows(job: ImportJob) -> set[str]:
+    """Rows whose customer can be merged: into a database match the user may change, or a row above."""
+    return {
+        row
+        for row, matches in job.duplicates.items()
+        if any(m.get("writable") or "row" in m for m in matches)
+    }
+
+
+def apply_to_all(actor: User, job: ImportJob, decision: str) -> ImportJob:
+    """One decision for every customer the result table asks about ("merge" only where possible)."""
+    if decision not in RowDecision.values:
+        raise refuse(_("Choose skip, merge or create."), "decision")
+    rows = mergeable_rows(job) & set(job.decisions) if decision == RowDecision.MERGE else set(job.decisions)
+    return set_decisions(actor, job, dict.fromkeys(rows, decision))
+
+
 def _claim(job: ImportJob, allowed: tuple[str, ...], status: str) -> bool:
     claimed = ImportJob.objects.filter(pk=job.pk, status__in=allowed).update(status=status)
     if not claimed and is_stalled(job):

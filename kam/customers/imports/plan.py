@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
@@ -143,6 +145,39 @@ def group_rows(table: Table, mapping: list[str], errors: Errors) -> tuple[list[G
     return groups, row_group
 
 
+REFERENCE_FIELDS = ("industry", "province", "city")
+
+
+class ReferenceChoices:
+    """The rows behind CustomerForm's reference selects, read once per job instead of once per row.
+
+    Each select keeps the queryset the form gave it (so the same rows are allowed); only the
+    per-value `queryset.get()` of ModelChoiceField.to_python is answered from memory, with the
+    same "invalid_choice" error. The model-level foreign key check still runs as on the web.
+    """
+
+    def __init__(self) -> None:
+        self.objects: dict[str, dict[str, Any]] = {}
+
+    def install(self, form: CustomerForm) -> None:
+        for name in REFERENCE_FIELDS:
+            select = form.fields[name]
+            assert isinstance(select, forms.ModelChoiceField)
+            if name not in self.objects:
+                self.objects[name] = {str(obj.pk): obj for obj in select.queryset}  # type: ignore[union-attr]
+            setattr(select, "to_python", partial(_cached_choice, select, self.objects[name]))  # noqa: B010
+
+
+def _cached_choice(select: forms.ModelChoiceField[Any], objects: dict[str, Any], value: Any) -> Any:
+    if value in select.empty_values:
+        return None
+    select.validate_no_null_characters(value)
+    found = objects.get(str(value))
+    if found is None:
+        raise ValidationError(select.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+    return found
+
+
 class Validator:
     """CustomerForm / ContactForm over the groups, with the owner column resolved and checked."""
 
@@ -154,6 +189,7 @@ class Validator:
         # ContactForm wants a customer; new customers have none yet, and the import sets no
         # reports_to, so a stand-in of the organization serves every new contact.
         self.stand_in = Customer(pk=0, organization_id=actor.organization_id)
+        self.choices = ReferenceChoices()
         self._owner_ok: dict[int, list[str]] = {}
 
     def customer(self, group: Group) -> None:
@@ -161,6 +197,7 @@ class Validator:
         for key, messages in bad_cells.items():
             add_error(self.errors, group.origin.get(key, group.first_row), key, messages)
         form = CustomerForm(data=data)
+        self.choices.install(form)
         if form.is_valid():
             group.data = {k: form.cleaned_data[k] for k in CUSTOMER_FIELDS if k in form.cleaned_data}
             group.tag_names = form.cleaned_data.get("tag_names") or []

@@ -127,10 +127,15 @@ def check_job(job: ImportJob, progress: Progress | None = None) -> ImportJob:
     report = cache_progress(job.pk, progress)
     try:
         prepared, matches, plan = check(job_table(job), job_mapping(job), actor, {}, progress=report)
-    except ImportFileError as exc:
-        job.status, job.message = ImportStatus.FAILED, str(exc)
+    except Exception as exc:
+        if not isinstance(exc, ImportFileError):
+            logger.exception("checking import job %s failed", job.pk)
+        job.status = ImportStatus.FAILED
+        job.message = str(exc) if isinstance(exc, ImportFileError) else _("The check stopped on an unexpected error.")
         job.save(update_fields=["status", "message"])
         return job
+    finally:
+        cache.delete(progress_key(job.pk))
     job.errors = _json_errors(plan.errors)
     job.duplicates = duplicates_json(prepared, matches)
     job.decisions = {

@@ -78,20 +78,16 @@ def customer_import_template(request: HttpRequest) -> FileResponse:
     )
 
 
-def _match_rows(job: ImportJob, row: str) -> list[dict[str, Any]]:
-    return list(job.duplicates.get(row, []))
-
-
 def _result_rows(job: ImportJob, page_number: str | None) -> tuple[Any, list[dict[str, Any]]]:
     """The page of rows with errors or duplicates, each with what the table shows."""
     numbers = sorted({int(r) for r in job.errors} | {int(r) for r in job.duplicates} | {int(r) for r in job.row_info})
     page = Paginator(numbers, ROWS_PER_PAGE).get_page(page_number)
+    mergeable = actions.mergeable_rows(job)
     rows = []
     for number in page.object_list:
         key = str(number)
         info = job.row_info.get(key, {})
-        matches = _match_rows(job, key)
-        can_merge = any(m.get("writable") or "row" in m for m in matches)
+        matches = list(job.duplicates.get(key, []))
         rows.append(
             {
                 "number": number,
@@ -101,7 +97,7 @@ def _result_rows(job: ImportJob, page_number: str | None) -> tuple[Any, list[dic
                 "errors": [(field_label(f), msgs) for f, msgs in job.errors.get(key, {}).items()],
                 "matches": matches,
                 "decision": job.decisions.get(key),
-                "choices": [c for c in RowDecision.choices if c[0] != RowDecision.MERGE or can_merge],
+                "choices": [c for c in RowDecision.choices if c[0] != RowDecision.MERGE or key in mergeable],
             }
         )
     return page, rows
@@ -119,9 +115,8 @@ def _post_job(request: HttpRequest, user: User, job: ImportJob) -> HttpResponse 
         elif action == "check":
             actions.start_check(user, job)
         elif action == "apply_all":
-            value = request.POST.get("apply_all", "")
-            actions.set_decisions(user, job, dict.fromkeys(job.decisions, value))
-            messages.success(request, _("The choice was applied to every row."))
+            actions.apply_to_all(user, job, request.POST.get("apply_all", ""))
+            messages.success(request, _("The choice was applied to every row where it is possible."))
         elif action in ("save", "run"):
             chosen = {k.removeprefix("decision-"): str(v) for k, v in request.POST.items() if k.startswith("decision-")}
             actions.set_decisions(user, job, chosen)

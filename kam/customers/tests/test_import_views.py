@@ -179,6 +179,9 @@ def test_dry_run_table_shows_duplicates_with_their_holder_and_decisions_apply(wo
     assert '<option value="merge">' in page.split('name="decision-3"')[1].split("</select>")[0]
     assert "merge" not in page.split('name="decision-2"')[1].split("</select>")[0]
     url = reverse("customer-import-job", args=[job.pk])
+    client.post(url, {"action": "apply_all", "apply_all": "merge"})
+    job.refresh_from_db()
+    assert job.decisions == {"2": "skip", "3": "merge"}  # row 2's match is not the user's to change
     client.post(url, {"action": "apply_all", "apply_all": "create"})
     job.refresh_from_db()
     assert job.decisions == {"2": "create", "3": "create"}
