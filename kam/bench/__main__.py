@@ -7,12 +7,16 @@ import os
 import sys
 from pathlib import Path
 
-GENERATOR_VERSION = 2  # bump when the generator changes, so cached datasets are rebuilt
+from kam.customers.demo import GENERATOR_VERSION  # no Django import: safe before the settings are chosen
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m kam.bench", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m kam.bench",
+        description="Latency of KAM's hot paths and HTTP throughput on a generated dataset (docs/benchmarks.md).",
+    )
     parser.add_argument("--scale", choices=["demo", "large"], default="large")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--db", type=Path, help="SQLite file of the dataset (default: var/bench/<scale>-<seed>…)")

@@ -46,6 +46,9 @@ def ensure_dataset(path: Path, scale: str, seed: int, version: int) -> dict[str,
         if (manifest.get("scale"), manifest.get("seed"), manifest.get("version")) == (scale, seed, version):
             print(f"Reusing the {scale} dataset (seed {seed}) in {path}")
             return manifest
+    if path.exists() and not manifest_file.exists() and path.parent.name != "bench":
+        # Never delete a database the benchmark did not build (e.g. --db var/kam.sqlite3 by mistake).
+        raise SystemExit(f"{path} exists and is not a benchmark dataset; pass another --db path.")
     connection.close()
     _remove(path)
     print(f"Building the {scale} dataset (seed {seed}) in {path} …")

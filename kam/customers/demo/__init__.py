@@ -3,3 +3,6 @@
 `build_demo()` makes 演示科技有限公司 through the real actions (seconds); `build_large()` bulk-loads the
 DESIGN.md §5 "large" dataset (minutes). The same seed always gives the same data.
 """
+
+# Bump when the generated data changes: `python -m kam.bench` keys its cached datasets on it.
+GENERATOR_VERSION = 2

@@ -18,7 +18,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from kam.core.models import AuditEntry, Organization, Role, Team, User
+from kam.core.actions import create_team
+from kam.core.models import AuditEntry, Organization, Role, Team, TeamKind, User
 from kam.customers.demo.fabricate import City, Fabricator, Reference
 from kam.customers.demo.large_rows import BatchWriter, Holder
 from kam.customers.demo.people import PersonSpec, create_people, create_pool, create_service_levels, password_hash
@@ -103,23 +104,25 @@ def manual_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
+def _team_name(area: str, index: int) -> str:
+    return f"{area}{TEAM_NUMERALS[index]}组" if index < len(TEAM_NUMERALS) else f"{area}{index + 1}组"
+
+
 def _tree(org: Organization, reps: int) -> tuple[list[PersonSpec], list[tuple[str, list[Team]]]]:
     """Teams (公司 → 大区 → 省区 → 团队) and the people who sit in them, in a fixed order."""
-    from kam.core.actions import create_team
-
-    company = create_team(org, "远航智造", kind="company")
+    company = create_team(org, "远航智造", kind=TeamKind.COMPANY)
     areas = sum(len(a) for _r, a in LARGE_REGIONS)
     per_area = max(1, math.ceil(reps / REPS_PER_TEAM / areas))
     specs = [PersonSpec("admin", Role.ADMIN, company), PersonSpec("director", Role.DIRECTOR, company)]
     managers: list[PersonSpec] = []
     tree: list[tuple[str, list[Team]]] = []
     for region_name, region_areas in LARGE_REGIONS:
-        region = create_team(org, region_name, parent=company, kind="region")
+        region = create_team(org, region_name, parent=company, kind=TeamKind.REGION)
         managers.append(PersonSpec("", Role.MANAGER, region))
         for area_name, _provinces in region_areas:
-            area = create_team(org, f"{area_name}省区", parent=region, kind="region")
+            area = create_team(org, f"{area_name}省区", parent=region, kind=TeamKind.REGION)
             managers.append(PersonSpec("", Role.MANAGER, area))
-            teams = [create_team(org, f"{area_name}{TEAM_NUMERALS[i % 10]}组", parent=area) for i in range(per_area)]
+            teams = [create_team(org, _team_name(area_name, i), parent=area) for i in range(per_area)]
             managers += [PersonSpec("", Role.MANAGER, team) for team in teams]
             tree.append((region_name, teams))
     specs += [PersonSpec(f"manager{i + 1:03d}", s.role, s.team) for i, s in enumerate(managers)]
@@ -169,7 +172,7 @@ def _contact_counts(fab: Fabricator, customers: int, contacts: int) -> list[int]
 
 
 def _holders(fab: Fabricator, regions: list[_Region], size: LargeSize) -> Iterator[Holder]:
-    """Who holds each customer and where it is: a rep (weighted), now and then a lead, or a pool."""
+    """Who holds each customer and where it is: a rep (some reps hold three times as many) or a pool."""
     areas = [(region, cities, reps) for region in regions for cities, reps in region.areas if reps]
     weights = {rep.pk: fab.rng.uniform(0.5, 1.5) for _r, _c, reps in areas for rep in reps}
     area_weights = [sum(weights[r.pk] for r in reps) for _r, _c, reps in areas]
@@ -196,6 +199,8 @@ def build_large(
 ) -> LargeSummary:
     """Bulk-load the large dataset; same seed and size, same data (give `now` to pin the timestamps too)."""
     started = time.perf_counter()
+    if size.contacts < 3 * size.customers:
+        raise ValueError("every customer gets at least 3 contacts: contacts must be >= 3 x customers")
     _check_empty()
     now = now or timezone.now()
     fab = Fabricator(seed, Reference.load())

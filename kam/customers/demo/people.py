@@ -46,7 +46,7 @@ def create_people(org: Organization, fab: Fabricator, specs: list[PersonSpec], h
         for spec in specs
     ]
     User.objects.bulk_create(users, batch_size=200)
-    return {u.username: u for u in User.objects.filter(organization=org).select_related("team")}
+    return {u.username: u for u in User.objects.filter(organization=org).select_related("team").order_by("username")}
 
 
 def create_tree(org: Organization, company_name: str, regions: list[tuple[str, list[str]]]) -> dict[str, Team]:
