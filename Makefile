@@ -54,7 +54,7 @@ lock: $(VENV)/.dev-installed
 # Refresh the translation catalogues (needs GNU gettext); the compiled .mo files are committed.
 messages: $(VENV)/.dev-installed
 	cd kam && ../$(BIN)/kam makemessages -l zh_Hans -l en --no-obsolete --add-location file
-	cd kam && ../$(BIN)/kam compilemessages
+	scripts/fill-translations
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -215,8 +215,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('deleted_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('title', models.CharField(blank=True, max_length=50, verbose_name='title')),
+                ('name', models.CharField(max_length=50, verbose_name='full name')),
+                ('title', models.CharField(blank=True, max_length=50, verbose_name='job title')),
                 ('department', models.CharField(blank=True, max_length=50, verbose_name='department')),
                 ('mobile', models.CharField(blank=True, max_length=20, verbose_name='mobile')),
                 ('phone', models.CharField(blank=True, max_length=30, verbose_name='office phone')),

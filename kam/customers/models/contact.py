@@ -37,8 +37,8 @@ class Contact(SoftDeleteModel):
     customer = models.ForeignKey(
         Customer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("customer")
     )
-    name = models.CharField(_("name"), max_length=50)
-    title = models.CharField(_("title"), max_length=50, blank=True)
+    name = models.CharField(_("full name"), max_length=50)
+    title = models.CharField(_("job title"), max_length=50, blank=True)
     department = models.CharField(_("department"), max_length=50, blank=True)
     mobile = models.CharField(_("mobile"), max_length=20, blank=True)
     phone = models.CharField(_("office phone"), max_length=30, blank=True)
