@@ -7,5 +7,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("customers/", include("kam.customers.urls")),
     path("customers/", include("kam.customers.imports.urls")),
+    path("admin/", include("kam.core.urls_admin")),
     path("", include("kam.web.urls")),
 ]

@@ -7,7 +7,9 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from kam.core.errors import refuse
 from kam.core.models import ApiToken, Organization, Team, TeamKind, User
 
 TOKEN_PREFIX = "kam_"  # noqa: S105 - a public prefix, not a secret
@@ -18,6 +20,8 @@ def create_team(
     organization: Organization, name: str, *, parent: Team | None = None, kind: str = TeamKind.TEAM
 ) -> Team:
     """Add a node to the team tree and fill its materialised path."""
+    if parent is not None and parent.organization_id != organization.pk:
+        raise refuse(_("Choose a parent team of your own organization."), "parent")
     team = Team.objects.create(organization=organization, name=name, parent=parent, kind=kind)
     team.path = f"{parent.path if parent else '/'}{team.pk}/"
     team.save(update_fields=["path"])

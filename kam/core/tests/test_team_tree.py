@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from kam.conftest import OrgWorld
 from kam.core.actions import create_team
@@ -56,3 +58,13 @@ def test_a_failed_create_leaves_no_half_written_team(world: OrgWorld) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         create_team(world.org, "北京一组", parent=world.north)
     assert not Team.objects.filter(path="").exists()
+
+
+def test_a_team_cannot_hang_under_another_organizations_team(world: OrgWorld) -> None:
+    foreign = world.outsider.team
+    assert foreign is not None
+    with pytest.raises(ValidationError) as exc, translation.override("en"):
+        create_team(world.org, "越界团队", parent=foreign)
+    with translation.override("en"):
+        assert exc.value.message_dict == {"parent": ["Choose a parent team of your own organization."]}
+    assert not Team.objects.filter(name="越界团队").exists()
