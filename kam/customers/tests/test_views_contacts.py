@@ -54,7 +54,7 @@ def test_contact_detail_shows_fields_and_history(world: OrgWorld) -> None:
     assert "总工程师" in body
     assert "王总" in body
     assert "工程师</span> → 总工程师" in body
-    assert "Title" in body
+    assert "Job title" in body
 
 
 def test_stale_contact_edit_is_refused(world: OrgWorld) -> None:
