@@ -38,7 +38,10 @@ class ThrottledModelBackend(ModelBackend):
         if user is None:
             return None
         if authenticated is None:
-            register_failed_login(user)
+            # A deactivated account is refused without counting a failure: locking it would
+            # only get in the way of an admin who reactivates it.
+            if user.is_active:
+                register_failed_login(user)
             return None
         if user.failed_logins or user.locked_until:
             User.objects.filter(pk=user.pk).update(failed_logins=0, locked_until=None)

@@ -88,3 +88,19 @@ def test_success_resets_the_failure_counter(world: OrgWorld, small_limits: Setti
 def test_lock_of_one_user_leaves_others_alone(world: OrgWorld, small_limits: Settings) -> None:
     _fail("owner", 3)
     assert authenticate(None, username="teammate", password="pw-teammate") == world.teammate
+
+
+def test_deactivated_account_is_refused_without_counting_a_failure(db: None) -> None:
+    from django.contrib.auth import authenticate
+
+    from kam.core.actions import create_team
+    from kam.core.models import Organization, User
+
+    org = Organization.objects.create(name="停用测试", code="inactive")
+    team = create_team(org, "总部", kind="company")
+    user = User.objects.create_user(username="gone", password="pw-gone", organization=org, team=team)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert authenticate(username="gone", password="pw-gone") is None
+    user.refresh_from_db()
+    assert user.failed_logins == 0
+    assert user.locked_until is None
