@@ -23,6 +23,7 @@ from kam.customers.models import (
     PoolMember,
     ServiceLevel,
 )
+from kam.customers.search_backend import substring_q
 
 
 def _subordinate_user_ids(user: User) -> QuerySet[User]:
@@ -143,21 +144,46 @@ class CustomerFilters:
     sort: str = "updated"
 
 
-def search_q(term: str, prefix: str = "") -> Q:
-    """Match name, short name, full pinyin, initials, credit code and phones in one column."""
+WIDE_SCOPE_TREE_LEVELS = 2  # 公司 "/1/", 大区 "/1/2/"
+
+
+def search_q(term: str, prefix: str = "", *, user: User | None = None) -> Q:
+    """Match name, short name, full pinyin, initials, credit code and phones in one column.
+
+    Always exactly `search_text__contains` of the lowered, space-stripped term (or its phone key).
+    Given the searching `user` and a wide scope (`_wide_scope`), it also gets an index clause that
+    SQLite answers from FTS5 before testing rows (kam/customers/search_backend.py); a rep's few
+    dozen visible rows are faster to test directly (docs/benchmarks.md). PostgreSQL's pg_trgm
+    index serves the `contains` itself.
+    """
     term = term.strip().lower().replace(" ", "")
-    q = Q(**{f"{prefix}search_text__contains": term})
+    needles = [term]
     key = phone_key(term)  # 0755-28780808 as KAM displays it → the digits search_text holds
     if key and key != term:
-        q |= Q(**{f"{prefix}search_text__contains": key})
-    return q
+        needles.append(key)
+    return substring_q(f"{prefix}search_text", needles, indexed=user is not None and _wide_scope(user))
+
+
+def _wide_scope(user: User) -> bool:
+    """Whether `user` sees so many customers that SQLite should start a search from the FTS5 index.
+
+    Admins, and managers at the top two levels of the tree (公司, 大区): thousands of customers,
+    where starting from the index wins for all but the most frequent terms. Further down a manager
+    sees a few hundred to a thousand customers, and testing those rows beats reading the index for
+    frequent terms such as `zh` or 有限公司 (docs/benchmarks.md).
+    """
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.supervises and user.team.path.count("/") <= WIDE_SCOPE_TREE_LEVELS + 1  # type: ignore[union-attr]
 
 
 def customer_list(user: User, filters: CustomerFilters) -> QuerySet[Customer]:
     """The customers `user` may see, filtered and sorted, with what a list row shows preloaded."""
     qs = visible_customers(user)
     if filters.q:
-        qs = qs.filter(search_q(filters.q))
+        qs = qs.filter(search_q(filters.q, user=user))
     if filters.owner:
         qs = qs.filter(owner_id=filters.owner)
     if filters.team:
@@ -195,10 +221,16 @@ def search(user: User, term: str, limit: int = 10) -> tuple[list[Customer], list
     if not term.strip():
         return [], []
     customers = list(
-        visible_customers(user).filter(search_q(term)).select_related("owner").order_by("-updated_at")[:limit]
+        visible_customers(user)
+        .filter(search_q(term, user=user))
+        .select_related("owner")
+        .order_by("-updated_at")[:limit]
     )
     contacts = list(
-        visible_contacts(user).filter(search_q(term)).select_related("customer").order_by("-updated_at")[:limit]
+        visible_contacts(user)
+        .filter(search_q(term, user=user))
+        .select_related("customer")
+        .order_by("-updated_at")[:limit]
     )
     return customers, contacts
 

@@ -2,7 +2,10 @@
 
 One lower-cased `search_text` per row holds every way a user may type the record: the name,
 the short name, full pinyin and initials (with heteronym variants), the credit code and the
-phone keys. A single `contains` over it answers the search box on SQLite and PostgreSQL alike.
+phone keys. A single `contains` over it answers the search box on SQLite and PostgreSQL alike;
+kam/customers/search_backend.py puts an index beside it (SQLite FTS5 tables kept by triggers on
+`search_text`, PostgreSQL pg_trgm), so whatever writes `search_text` — save, bulk_create,
+update() — needs no extra call.
 """
 
 from __future__ import annotations
