@@ -23,6 +23,7 @@ $(VENV)/.dev-installed: requirements/dev.lock $(VENV)/.base-installed
 demo: $(VENV)/.base-installed
 	$(BIN)/kam migrate --no-input -v 0
 	$(BIN)/kam demo --if-empty
+	$(BIN)/kam optimize_db -v 0
 	@echo ""
 	@echo "KAM 已启动 / KAM is running: http://$(HOST):$(PORT)/"
 	@echo "登录 / Logins (password 密码: demo): admin, director, manager1..manager3, rep1..rep12, presales1, service1, finance1"

@@ -20,6 +20,7 @@ from kam.core.models import AuditEntry, User
 from kam.core.queries import colleagues_of
 from kam.customers import actions
 from kam.customers.dedup import DuplicateMatch, find_duplicates
+from kam.customers.list_rows import customer_rows
 from kam.customers.models import Collaborator, Contact, Customer, OwnershipChange, Pool
 from kam.customers.queries import (
     collaborators_of,
@@ -45,6 +46,8 @@ from kam.customers.schemas import (
     CustomerFilterQuery,
     CustomerIn,
     CustomerOut,
+    CustomerPage,
+    CustomerPageQuery,
     CustomerPatch,
     DuplicateCheckIn,
     DuplicateOut,
@@ -120,10 +123,23 @@ def _pool(user: User, pool_id: int | None) -> Pool | None:
 # --- customers ----------------------------------------------------------------------------------
 
 
-@router.get("/customers", response=list[CustomerOut], summary="Customers I may open, filtered and sorted")
-@paginate(LimitOffsetPagination)
-def list_customers(request: HttpRequest, filters: Query[CustomerFilterQuery]) -> QuerySet[Customer]:
-    return customer_list(actor(request), filters.to_filters())
+@router.get(
+    "/customers",
+    response=CustomerPage,
+    summary="Customers I may open, filtered and sorted",
+    description="Flat rows: references as ids/codes and names. `count` needs one more query; "
+    "`with_count=false` skips it and `next_offset` says whether another page follows.",
+)
+def list_customers(
+    request: HttpRequest, filters: Query[CustomerFilterQuery], page: Query[CustomerPageQuery]
+) -> dict[str, Any]:
+    customers = customer_list(actor(request), filters.to_filters())
+    rows, more = customer_rows(customers, page.offset, page.limit)
+    count = None
+    if page.with_count:
+        # A short last page already tells the total; otherwise COUNT(*) over the list's scope (no joins).
+        count = page.offset + len(rows) if not more and (rows or not page.offset) else customers.count()
+    return {"items": rows, "count": count, "next_offset": page.offset + page.limit if more else None}
 
 
 @router.post("/customers", response={201: CustomerOut, 409: DuplicatesProblem, **WRITE}, summary="Create a customer")
@@ -289,8 +305,9 @@ def create_contact(
 @router.get("/contacts", response=list[ContactOut], tags=["contacts"], summary="Search contacts I may open")
 @paginate(LimitOffsetPagination)
 def list_contacts(request: HttpRequest, q: str = "") -> QuerySet[Contact]:
-    contacts = visible_contacts(actor(request)).select_related("customer", "relationship_owner")
-    return (contacts.filter(search_q(q)) if q.strip() else contacts).order_by("name_pinyin", "id")
+    user = actor(request)
+    contacts = visible_contacts(user).select_related("customer", "relationship_owner")
+    return (contacts.filter(search_q(q, user=user)) if q.strip() else contacts).order_by("name_pinyin", "id")
 
 
 @router.get("/contacts/{int:contact_id}", response={200: ContactOut, **READ}, tags=["contacts"])

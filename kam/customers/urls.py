@@ -3,11 +3,13 @@
 from django.urls import URLPattern, path
 
 from kam.customers import views
+from kam.customers.views.customers import region_cities
 
 urlpatterns: list[URLPattern] = [
     path("", views.customer_list_page, name="customer-list"),
     path("new/", views.customer_create, name="customer-create"),
     path("duplicates/", views.duplicate_check, name="duplicate-check"),
+    path("regions/cities/", region_cities, name="region-cities"),
     path("<int:pk>/", views.customer_detail, name="customer-detail"),
     path("<int:pk>/edit/", views.customer_edit, name="customer-edit"),
     path("<int:pk>/delete/", views.customer_delete, name="customer-delete"),

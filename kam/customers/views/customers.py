@@ -10,20 +10,23 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import trigger_client_event
 
 from kam.core.errors import StaleVersion
 from kam.customers.actions import DuplicatesFound, create_customer, update_customer
 from kam.customers.dedup import DuplicateMatch, find_duplicates
 from kam.customers.forms import CustomerForm
 from kam.customers.queries import customer_list, get_customer_for_user
-from kam.customers.views.forms import CustomerCreateForm, CustomerFilterForm
+from kam.customers.views.forms import CityChoiceForm, CustomerCreateForm, CustomerFilterForm
 from kam.customers.views.helpers import actor_of, apply_errors, render_page_or_partial
 
 PAGE_SIZE = 50
+CITIES_LOADED = "citiesLoaded"
 STALE_MESSAGE = gettext_lazy(
     "Someone else changed this customer while you were editing; reload the page to see their changes."
 )
@@ -34,11 +37,33 @@ STALE_MESSAGE = gettext_lazy(
 def customer_list_page(request: HttpRequest) -> HttpResponse:
     """客户列表: filters, sort and 50 rows a page; htmx filter changes get only the table."""
     user = actor_of(request)
-    form = CustomerFilterForm(request.GET, user=user)
+    cities_url = _cities_url()
+    form = CustomerFilterForm(request.GET, user=user, cities_url=cities_url)
     form.is_valid()
     page = Paginator(customer_list(user, form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "customers": list(page.object_list)}
+    context = {"form": form, "page": page, "customers": list(page.object_list), "cities_url": cities_url}
     return render_page_or_partial(request, "customers/customer_list.html", "customers/_list_table.html", context)
+
+
+def _cities_url() -> str:
+    # Without the URL (kam/customers/urls.py not wired yet) the city select still follows the
+    # province after submitting; only the live refresh is missing.
+    try:
+        return reverse("region-cities")
+    except NoReverseMatch:
+        return ""
+
+
+@login_required
+@require_GET
+@cache_control(private=True, max_age=3600)
+def region_cities(request: HttpRequest) -> HttpResponse:
+    """The city <select> of the list filters for ?province=CODE; htmx swaps it in when the province changes."""
+    form = CityChoiceForm(province=request.GET.get("province", "")[:6])
+    response = render(request, "customers/_city_select.html", {"form": form})
+    # Once the new select is in place the list form refreshes the table (its hx-trigger listens).
+    trigger_client_event(response, CITIES_LOADED, after="settle")
+    return response
 
 
 @login_required

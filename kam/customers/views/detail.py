@@ -13,6 +13,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +28,7 @@ from kam.customers.actions import (
     set_locked,
 )
 from kam.customers.actions.customers import can_delete
+from kam.customers.choices import colleague_suggestions
 from kam.customers.models import CollaboratorAccess, Customer
 from kam.customers.queries import (
     CustomerFilters,
@@ -39,7 +41,6 @@ from kam.customers.queries import (
     ownership_history,
     pools_of,
     service_level_of,
-    users_in_org,
 )
 from kam.customers.views.forms import CollaboratorForm, PickUserForm
 from kam.customers.views.helpers import (
@@ -47,6 +48,7 @@ from kam.customers.views.helpers import (
     flash_errors,
     flash_form_errors,
     render_page_or_partial,
+    wants_partial,
 )
 
 # Audit rows name a few things that are not model fields.
@@ -78,6 +80,52 @@ PROFILE_FIELDS = [
 ]
 DETAIL_HISTORY_ROWS = 20
 MERGE_CANDIDATES = 20
+
+
+@dataclass
+class ColleaguePicker:
+    """A type-ahead for a colleague: the term typed (?<name>_q=…) and up to ten matches.
+
+    Without JavaScript the search form reloads the 360 page with the matches; with htmx the same
+    URL answers only the matches (customers/_colleague_matches.html) while the user types.
+    """
+
+    name: str
+    term: str
+    matches: list[User]
+
+    @property
+    def param(self) -> str:
+        return f"{self.name}_q"
+
+
+# Picker name → the permission it needs, and whether candidates are limited to the actor's subtree
+# (transfers go to people in the manager's own team: kam.customers.actions.pool.transfer_customer).
+PICKERS = {
+    "collaborator": ("can_collaborate", False),
+    "transfer": ("can_transfer", True),
+    "assign": ("can_assign", False),
+}
+
+
+def _pickers(
+    request: HttpRequest, user: User, customer: Customer, perms: dict[str, bool]
+) -> dict[str, ColleaguePicker]:
+    """The colleague pickers this user may use on this customer, with matches for what they typed."""
+    pickers = {}
+    for name, (permission, within_subtree) in PICKERS.items():
+        if not perms[permission]:
+            continue
+        term = request.GET.get(f"{name}_q", "").strip()[:50]
+        # The owner can be neither a collaborator nor the target of a transfer.
+        exclude = (customer.owner_id,) if customer.owner_id and name != "assign" else ()
+        matches = colleague_suggestions(user, term, within_subtree=within_subtree, exclude=exclude) if term else []
+        pickers[name] = ColleaguePicker(name, term, matches)
+    return pickers
+
+
+def _requested_picker(request: HttpRequest) -> str | None:
+    return next((name for name in PICKERS if f"{name}_q" in request.GET), None)
 
 
 @dataclass
@@ -137,7 +185,15 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
     customer = get_customer_for_user(user, pk)
     perms = _permissions(user, customer)
-    needs_colleagues = perms["can_collaborate"] or perms["can_transfer"] or perms["can_assign"]
+    pickers = _pickers(request, user, customer, perms)
+    requested = _requested_picker(request)
+    if requested is not None and wants_partial(request):
+        # The type-ahead of one picker: only its matches, and only for someone who may use it.
+        if requested not in pickers:
+            raise PermissionDenied
+        response = render(request, "customers/_colleague_matches.html", {"picker": pickers[requested]})
+        patch_vary_headers(response, ("HX-Request",))
+        return response
     context = {
         "customer": customer,
         "profile": profile_rows(customer),
@@ -147,11 +203,13 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "collaborators": list(collaborators_of(customer)),
         "ownership": list(ownership_history(customer)[:DETAIL_HISTORY_ROWS]),
         "history": history_rows(customer, limit=DETAIL_HISTORY_ROWS),
-        "colleagues": list(users_in_org(user)) if needs_colleagues else [],
+        "pickers": pickers,
         "access_choices": CollaboratorAccess.choices,
         **perms,
     }
-    return render(request, "customers/customer_detail.html", context)
+    response = render(request, "customers/customer_detail.html", context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @login_required

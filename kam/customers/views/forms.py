@@ -8,10 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from kam.core.models import Role, Team, User
-from kam.core.queries import teams_of
+from kam.customers.choices import cities_of, owner_choices, province_choices, team_choices
 from kam.customers.forms import CustomerForm
 from kam.customers.models import (
     CollaboratorAccess,
@@ -36,9 +38,69 @@ SORT_LABELS = {
 }
 
 
+class FastSelect(forms.Select):
+    """forms.Select written out in Python, with the same HTML.
+
+    Django renders every <option> through a template include (about 50 µs each); a director's list
+    filters still offer several hundred owners and teams, so the page spent tens of milliseconds
+    there (docs/benchmarks.md §5). Single choice only.
+    """
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        chosen = self.format_value(value)
+        parts: list[str] = [format_html('<select name="{}"{}>', name, _attributes(self.build_attrs(self.attrs, attrs)))]
+        for option_value, option_label in self.choices:
+            if isinstance(option_label, list | tuple):
+                parts.append(format_html('<optgroup label="{}">', option_value))
+                parts.extend(self._option(sub_value, sub_label, chosen) for sub_value, sub_label in option_label)
+                parts.append("</optgroup>")
+            else:
+                parts.append(self._option(option_value, option_label, chosen))
+        parts.append("</select>")
+        return mark_safe("\n".join(parts))  # noqa: S308 - every part went through format_html
+
+    @staticmethod
+    def _option(value: Any, label: Any, chosen: list[str]) -> SafeString:
+        value = "" if value is None else str(value)
+        if value in chosen:
+            chosen.clear()  # like forms.Select: only the first matching option is selected
+            return format_html('<option value="{}" selected>{}</option>', value, label)
+        return format_html('<option value="{}">{}</option>', value, label)
+
+
+def _attributes(attrs: dict[str, Any]) -> SafeString:
+    """Attributes in their order, as django/forms/widgets/attrs.html writes them (flatatt sorts them)."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
 class UserChoiceField(forms.ModelChoiceField[User]):
     def label_from_instance(self, obj: User) -> str:
         return obj.name
+
+
+class TeamChoiceField(forms.ModelChoiceField[Team]):
+    """Teams in tree order, indented under their parent (relative to the first level offered)."""
+
+    base_depth = 0
+
+    def label_from_instance(self, obj: Team) -> str:
+        depth = max(obj.path.count("/") - 2 - self.base_depth, 0)
+        return "\u3000" * depth + obj.name
+
+
+def _offer_cities(field: forms.Field, province: str) -> None:
+    """A province's cities; without a province the select says what to do instead of staying empty."""
+    field.queryset = cities_of(province)  # type: ignore[attr-defined]
+    if not province:
+        field.empty_label = _("Choose a province first")  # type: ignore[attr-defined]
 
 
 class IndustryChoiceField(forms.ModelChoiceField[Industry]):
@@ -51,35 +113,63 @@ class CustomerFilterForm(forms.Form):
     """The list filters. Invalid values are dropped (and reported), never fatal."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=forms.SearchInput)
-    owner = UserChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
-    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
-    tier = forms.ChoiceField(label=_("Tier"), choices=[("", "---------"), *CustomerTier.choices], required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", "---------"), *CustomerStatus.choices], required=False)
-    industry = IndustryChoiceField(label=_("Industry"), queryset=Industry.objects.none(), required=False)
-    province = forms.ModelChoiceField(label=_("Province"), queryset=Region.objects.none(), required=False)
-    city = forms.ModelChoiceField(label=_("City"), queryset=Region.objects.none(), required=False)
-    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.none(), required=False)
+    owner = UserChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False, widget=FastSelect)
+    team = TeamChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False, widget=FastSelect)
+    tier = forms.ChoiceField(
+        label=_("Tier"), choices=[("", "---------"), *CustomerTier.choices], required=False, widget=FastSelect
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", "---------"), *CustomerStatus.choices], required=False, widget=FastSelect
+    )
+    industry = IndustryChoiceField(
+        label=_("Industry"), queryset=Industry.objects.none(), required=False, widget=FastSelect
+    )
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=Region.objects.none(), required=False, widget=FastSelect
+    )
+    city = forms.ModelChoiceField(label=_("City"), queryset=Region.objects.none(), required=False, widget=FastSelect)
+    tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.objects.none(), required=False, widget=FastSelect)
     stale_days = forms.IntegerField(
         label=_("No follow-up for days"), required=False, min_value=1, max_value=3650, widget=forms.NumberInput
     )
-    sort = forms.ChoiceField(label=_("Sort"), choices=[(k, SORT_LABELS.get(k, k)) for k in SORTS], required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort"), choices=[(k, SORT_LABELS.get(k, k)) for k in SORTS], required=False, widget=FastSelect
+    )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, cities_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update(
             {"placeholder": _("Name, pinyin, credit code or phone"), "aria-label": _("Search customers")}
         )
-        self.fields["owner"].queryset = users_in_org(user)  # type: ignore[attr-defined]
-        self.fields["team"].queryset = teams_of(user)  # type: ignore[attr-defined]
+        # Each select offers only what can match for this user (docs/benchmarks.md §5: the list page
+        # rendered ~1,200 options, every colleague and every city, even for a rep).
+        self.fields["owner"].queryset = owner_choices(user)  # type: ignore[attr-defined]
+        self.fields["team"].queryset = team_choices(user)  # type: ignore[attr-defined]
+        if user.team is not None and user.role != Role.ADMIN:
+            self.fields["team"].base_depth = user.team.path.count("/") - 2  # type: ignore[attr-defined]
         self.fields["industry"].queryset = Industry.objects.order_by("code")  # type: ignore[attr-defined]
-        self.fields["province"].queryset = Region.objects.filter(level=RegionLevel.PROVINCE)  # type: ignore[attr-defined]
-        cities = Region.objects.filter(level=RegionLevel.CITY)
-        province = self.data.get("province") if self.is_bound else None
-        if province and str(province).isdigit():
-            # With a province chosen, offer only its cities: a shorter list on a phone.
-            cities = cities.filter(parent_id=province)
-        self.fields["city"].queryset = cities  # type: ignore[attr-defined]
+        self.fields["province"].queryset = province_choices()  # type: ignore[attr-defined]
+        _offer_cities(self.fields["city"], self._province_of_city())
         self.fields["tag"].queryset = Tag.objects.filter(organization_id=user.organization_id).order_by("name")  # type: ignore[attr-defined]
+        if cities_url:
+            # Choosing a province fetches its cities first; the answer then triggers the table refresh
+            # (customer_list.html), so the table never sees the old province's city.
+            # hx-push-url is inherited from the form, so it is switched off here.
+            self.fields["province"].widget.attrs.update(
+                {"hx-get": cities_url, "hx-target": "#id_city", "hx-swap": "outerHTML", "hx-push-url": "false"}
+            )
+
+    def _province_of_city(self) -> str:
+        """The province whose cities the city select offers: the chosen one, else the city's own (a
+        link with only a city keeps working). A city outside the chosen province stays invalid and is
+        reported like any other bad value."""
+        if not self.is_bound:
+            return ""
+        province, city = str(self.data.get("province") or ""), str(self.data.get("city") or "")
+        if province or not city:
+            return province
+        parent = Region.objects.filter(pk=city, level=RegionLevel.CITY).values_list("parent_id", flat=True).first()
+        return str(parent or "")
 
     BASIC = ("tier", "status", "sort")
     ADVANCED = ("owner", "team", "industry", "province", "city", "tag", "stale_days")
@@ -112,6 +202,16 @@ class CustomerFilterForm(forms.Form):
             stale_days=data.get("stale_days"),
             sort=data.get("sort") or "updated",
         )
+
+
+class CityChoiceForm(forms.Form):
+    """The city select of CustomerFilterForm alone, for the partial fetched when the province changes."""
+
+    city = forms.ModelChoiceField(label=_("City"), queryset=Region.objects.none(), required=False, widget=FastSelect)
+
+    def __init__(self, *args: Any, province: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _offer_cities(self.fields["city"], province)
 
 
 def may_choose_owner(user: User) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kam.core.models import Organization
@@ -29,6 +30,8 @@ class Command(BaseCommand):
             self._large(options["seed"], not options["no_progress"])
         else:
             self._demo(options["seed"])
+        # Fresh statistics, or SQLite plans every scoped list as a walk over the organization.
+        call_command("optimize_db", stdout=self.stdout, stderr=self.stderr, verbosity=options["verbosity"])
 
     def _demo(self, seed: int) -> None:
         from kam.customers.demo.demo_org import DEMO_CODE, build_demo
