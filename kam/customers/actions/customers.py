@@ -65,7 +65,7 @@ def check_holding_limit(user: User, extra: int = 1) -> None:
         )
 
 
-def _check_owner_choice(actor: User, owner: User) -> None:
+def check_owner_choice(actor: User, owner: User) -> None:
     if owner.organization_id != actor.organization_id or not owner.is_active:
         raise refuse(_("Choose an active colleague as owner."), "owner")
     if owner.pk == actor.pk or actor.role == Role.ADMIN:
@@ -115,7 +115,7 @@ def create_customer(
         owner = None
     else:
         owner = owner or actor
-        _check_owner_choice(actor, owner)
+        check_owner_choice(actor, owner)
         check_holding_limit(owner)
     now = timezone.now()
     customer = Customer(

@@ -91,11 +91,7 @@ def set_decisions(actor: User, job: ImportJob, decisions: dict[str, str]) -> Imp
 
 def mergeable_rows(job: ImportJob) -> set[str]:
     """Rows whose customer can be merged: into a database match the user may change, or a row above."""
-    return {
-        row
-        for row, matches in job.duplicates.items()
-        if any(m.get("writable") or "row" in m for m in matches)
-    }
+    return {row for row, matches in job.duplicates.items() if any(m.get("writable") or "row" in m for m in matches)}
 
 
 def apply_to_all(actor: User, job: ImportJob, decision: str) -> ImportJob:
@@ -137,3 +133,24 @@ def start_import(actor: User, job: ImportJob) -> ImportJob:
         raise refuse(_("This import is already running or done."))
     launch(job, run_job)
     return job
+
+
+# --- one call per page action (the views call exactly one of these) ----------------------------
+
+
+def upload_import(actor: User, fh: IO[bytes], name: str, size: int) -> ImportJob:
+    """Store the upload and, when every header is known, start its check at once."""
+    job = create_import_job(actor, fh, name, size)
+    return job if needs_mapping(job) else start_check(actor, job)
+
+
+def map_columns(actor: User, job: ImportJob, fields: list[str]) -> ImportJob:
+    """Save the mapping step's answers and start the check."""
+    return start_check(actor, set_mapping(actor, job, fields))
+
+
+def decide(actor: User, job: ImportJob, decisions: dict[str, str], *, start: bool) -> ImportJob:
+    """Save the result table's decisions and, for "import", start the import."""
+    if decisions:
+        job = set_decisions(actor, job, decisions)
+    return start_import(actor, job) if start else job

@@ -3,8 +3,8 @@
 find_duplicates reads every normalised name of the organization on each call; for an import
 of 50,000 rows against tens of thousands of customers that is billions of comparisons fetched
 through the ORM. Here the names, credit codes and phones are loaded once, exact keys answer
-from dicts, and rapidfuzz compares a name only with names whose length can reach the
-similarity threshold (fuzz.ratio ≥ NAME_SIMILARITY bounds the length difference).
+from dicts, and rapidfuzz scores a name only against the names that can reach the similarity
+threshold (NameIndex).
 The same rules apply inside the file, where earlier rows play the role of the database.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from rapidfuzz import fuzz, process
 
@@ -26,43 +27,73 @@ KIND_ORDER = {"credit_code": 0, "phone": 1, "name": 2}
 NAME_LIMIT = 5  # as find_duplicates: the five most similar names
 
 
-def _length_window(length: int) -> range:
-    """Lengths b for which 2·min(a, b) / (a + b) can reach the threshold (a = length)."""
-    ratio = NAME_SIMILARITY / 100
-    low = int(length * ratio / (2 - ratio))
-    high = int(length * (2 - ratio) / ratio) + 1
-    return range(max(low, 1), high + 1)
+def _pair_distance(a: int, b: int) -> int:
+    """The largest Indel distance at which names of lengths a and b still score ≥ NAME_SIMILARITY."""
+    return (a + b) * (100 - NAME_SIMILARITY) // 100
+
+
+def _partner_lengths(length: int) -> range:
+    """Lengths that can score ≥ NAME_SIMILARITY with a name of `length` (2·min/(a+b) bounds the ratio)."""
+    low = -(-length * NAME_SIMILARITY // (200 - NAME_SIMILARITY))
+    return range(max(low, 1), length * (200 - NAME_SIMILARITY) // NAME_SIMILARITY + 1)
+
+
+@cache
+def _layout(length: int) -> tuple[tuple[int, int], ...]:
+    """(start, size) of the runs a name of `length` is cut into: one more than the largest distance
+    it can have from any partner, so that within that distance at least one run survives whole."""
+    count = max(_pair_distance(length, other) for other in _partner_lengths(length)) + 1
+    size, extra = divmod(length, count)
+    runs, start = [], 0
+    for i in range(count):
+        end = start + size + (1 if i < extra else 0)
+        if end > start:
+            runs.append((start, end - start))
+        start = end
+    return tuple(runs)
 
 
 class NameIndex:
-    """Normalised names bucketed by length, for fuzz.ratio matching above NAME_SIMILARITY."""
+    """Normalised names for fuzz.ratio matching above NAME_SIMILARITY without comparing every pair.
+
+    Pigeonhole filter: each insertion or deletion breaks at most one run of a stored name and
+    shifts the others by at most one place, so a name within the allowed distance d contains
+    one of its runs unchanged, at most d places from where it was. A query looks up, for each
+    possible partner length, its substrings at those places, and rapidfuzz scores only the
+    names found.
+    """
 
     def __init__(self) -> None:
-        self._names: dict[int, list[str]] = defaultdict(list)
-        self._keys: dict[int, list[int]] = defaultdict(list)
+        self._names: dict[int, str] = {}
+        self._runs: dict[tuple[str, int, int], list[int]] = defaultdict(list)
 
     def add(self, norm: str, key: int) -> None:
-        if norm:
-            self._names[len(norm)].append(norm)
-            self._keys[len(norm)].append(key)
+        if not norm:
+            return
+        self._names[key] = norm
+        for start, size in _layout(len(norm)):
+            self._runs[(norm[start : start + size], start, len(norm))].append(key)
+
+    def _candidates(self, norm: str) -> set[int]:
+        found: set[int] = set()
+        length = len(norm)
+        for other in _partner_lengths(length):
+            reach = _pair_distance(length, other)
+            for start, size in _layout(other):
+                for place in range(max(start - reach, 0), min(start + reach, length - size) + 1):
+                    found.update(self._runs.get((norm[place : place + size], start, other), ()))
+        return found
 
     def match(self, norm: str) -> dict[int, int]:
         """{key: score} of the NAME_LIMIT best names at least NAME_SIMILARITY similar to `norm`."""
         if not norm:
             return {}
-        found: list[tuple[int, int]] = []
-        for length in _length_window(len(norm)):
-            names = self._names.get(length)
-            if not names:
-                continue
-            hits = process.extract(norm, names, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=NAME_LIMIT)
-            found.extend((int(score), self._keys[length][index]) for _name, score, index in hits)
-        found.sort(key=lambda hit: (-hit[0], hit[1]))
-        best: dict[int, int] = {}
-        for score, key in found:
-            if key not in best and len(best) < NAME_LIMIT:
-                best[key] = score
-        return best
+        keys = sorted(self._candidates(norm))
+        hits = process.extract(
+            norm, [self._names[k] for k in keys], scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=None
+        )
+        found = sorted(((int(score), keys[index]) for _name, score, index in hits), key=lambda h: (-h[0], h[1]))
+        return {key: score for score, key in found[:NAME_LIMIT]}
 
 
 def merge_kinds(

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from kam.core.china import normalize_company_name
 from kam.core.models import User
-from kam.customers.actions.customers import _check_owner_choice
+from kam.customers.actions.customers import check_owner_choice
 from kam.customers.forms import CONTACT_FIELDS, CUSTOMER_FIELDS, ContactForm, CustomerForm
 from kam.customers.imports.columns import IGNORE
 from kam.customers.imports.matching import NameIndex, merge_kinds
@@ -76,6 +76,11 @@ class Prepared:
     errors: Errors
     total_rows: int
     row_group: dict[int, int]  # every row → the first row of its customer
+
+
+def _filled(cleaned: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    """The cleaned values that say something: a blank field is left to the model default (blank too)."""
+    return {k: cleaned[k] for k in fields if k in cleaned and cleaned[k] is not None and cleaned[k] != ""}
 
 
 def add_error(errors: Errors, row: int, key: str, messages: list[str]) -> None:
@@ -199,7 +204,7 @@ class Validator:
         form = CustomerForm(data=data)
         self.choices.install(form)
         if form.is_valid():
-            group.data = {k: form.cleaned_data[k] for k in CUSTOMER_FIELDS if k in form.cleaned_data}
+            group.data = _filled(form.cleaned_data, CUSTOMER_FIELDS)
             group.tag_names = form.cleaned_data.get("tag_names") or []
         else:
             group.data = {"name": " ".join(group.values.get("name", "").split())}
@@ -218,7 +223,7 @@ class Validator:
                 return
         if owner.pk not in self._owner_ok:
             try:
-                _check_owner_choice(self.actor, owner)
+                check_owner_choice(self.actor, owner)
                 self._owner_ok[owner.pk] = []
             except ValidationError as exc:
                 self._owner_ok[owner.pk] = [str(m) for m in exc.messages]
@@ -231,11 +236,31 @@ class Validator:
             data = {**self.contact_defaults, **{k.removeprefix("contact_"): v for k, v in values.items()}}
             form = ContactForm(data=data, customer=self.stand_in)
             if form.is_valid():
-                group.contacts.append((row, {k: form.cleaned_data[k] for k in CONTACT_FIELDS}))
+                group.contacts.append((row, _filled(form.cleaned_data, CONTACT_FIELDS)))
             else:
                 for key, messages in form.errors.get_json_data().items():
                     found = [str(m["message"]) for m in messages]
                     add_error(self.errors, row, "contact_" + key if key != NON_FIELD_ERRORS else key, found)
+
+
+def recheck_owners(prepared: Prepared, actor: User) -> None:
+    """Owners may have left or changed team since the dry run: ask create_customer's rule again."""
+    verdicts: dict[int, list[str]] = {}
+    for group in prepared.groups:
+        owner = group.owner
+        if owner is None:
+            if not any("owner" in prepared.errors.get(row, {}) for row in group.rows):
+                message = _("No active colleague is called “%(value)s”.") % {"value": group.values.get("owner", "")}
+                add_error(prepared.errors, group.first_row, "owner", [message])
+            continue
+        if owner.pk not in verdicts:
+            try:
+                check_owner_choice(actor, owner)
+                verdicts[owner.pk] = []
+            except ValidationError as exc:
+                verdicts[owner.pk] = [str(m) for m in exc.messages]
+        if verdicts[owner.pk]:
+            add_error(prepared.errors, group.first_row, "owner", verdicts[owner.pk])
 
 
 def match_within_file(groups: list[Group]) -> None:

@@ -1,16 +1,20 @@
 """Running an import job: the dry run (check) and the import itself (run), with progress.
 
-The run writes inside ONE transaction.atomic: the file lands whole or not at all. Its progress
-cannot live in the job row: on SQLite a connection sees only committed rows, and the import's
-own connection cannot commit anything before the whole file is written — committing would end
-the transaction (and on PostgreSQL a second connection for progress rows would be possible but
-not on SQLite, which allows one writer, the import itself). So progress goes to the Django
-cache under the job id (LocMem inside one server process; set KAM_REDIS_URL when several
-processes serve the pages), and the job row is updated once, after the transaction.
+The run writes inside ONE transaction.atomic: the file lands whole or not at all.
 
-The slow part, validating every row through the forms, runs before the transaction: on SQLite
-BEGIN IMMEDIATE takes the database's write lock, and other users' writes wait while it is held,
-so only matching against the database and writing happen under the lock.
+Why progress is not kept in the job row: other connections only see committed rows, and the
+import may not commit before its last row (that would end the all-or-nothing transaction).
+A second connection cannot write the progress either: SQLite has one writer at a time and
+the import holds that lock (BEGIN IMMEDIATE), so the progress write would wait for the whole
+import (and fail after the 20 s busy timeout). So progress goes to the Django cache under the
+job id, every PROGRESS_EVERY (500) rows — LocMem within the server process that runs the
+import thread, Redis (KAM_REDIS_URL) when several processes serve the pages — and the job
+row is updated once, after the transaction. On PostgreSQL the same design holds; it needs no
+second connection.
+
+Also because of that lock, the slow part — validating every row through the forms — runs
+before the transaction (and the import reuses the dry run's result, see snapshot.py): only
+matching against the database and writing happen while other users' writes wait.
 """
 
 from __future__ import annotations
@@ -26,8 +30,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.core.models import User
+from kam.customers.imports import snapshot
 from kam.customers.imports.matching import DatabaseIndex, MatchInfo, describe_matches
-from kam.customers.imports.plan import Errors, Prepared, Progress, add_error, prepare
+from kam.customers.imports.plan import Errors, Prepared, Progress, add_error, prepare, recheck_owners
 from kam.customers.imports.reader import ImportFileError, Table, read_table
 from kam.customers.imports.writer import Counts, ImportRejected, Plan, Writer, default_decision, resolve
 from kam.customers.models.imports import ImportJob, ImportStatus, RowDecision
@@ -136,10 +141,15 @@ def check_job(job: ImportJob, progress: Progress | None = None) -> ImportJob:
         return job
     finally:
         cache.delete(progress_key(job.pk))
+    try:
+        snapshot.save(job, prepared)
+    except OSError:  # the snapshot only saves time; the import validates again without it
+        logger.warning("import job %s: could not store the checked rows", job.pk, exc_info=True)
     job.errors = _json_errors(plan.errors)
     job.duplicates = duplicates_json(prepared, matches)
+    previous = job.decisions  # "check again" keeps what the user chose for rows still asked about
     job.decisions = {
-        str(g.first_row): default_decision(g, RowDecision.SKIP)
+        str(g.first_row): previous.get(str(g.first_row)) or default_decision(g, RowDecision.SKIP)
         for g in prepared.groups
         if g.db_matches or g.file_matches or any(r in plan.errors for r in g.rows)
     }
@@ -159,8 +169,18 @@ def run(
     on_duplicate: str = RowDecision.SKIP,
     progress: Progress | None = None,
 ) -> Counts:
-    """Import the table in one transaction; ImportRejected (nothing written) when any row fails."""
-    prepared = prepare(table, mapping, actor, progress)
+    """Validate and import the table; ImportRejected (nothing written) when any row fails."""
+    return run_prepared(prepare(table, mapping, actor, progress), actor, decisions, on_duplicate, progress)
+
+
+def run_prepared(
+    prepared: Prepared,
+    actor: User,
+    decisions: dict[int, str],
+    on_duplicate: str = RowDecision.SKIP,
+    progress: Progress | None = None,
+) -> Counts:
+    """Import validated customers in ONE transaction: all of them, or (on any failing row) none."""
     with transaction.atomic():
         index, matches = match_database(prepared, actor)
         plan = resolve(prepared, actor, decisions, on_duplicate, matches, index)
@@ -169,17 +189,43 @@ def run(
         return Writer(actor, progress).write(plan)
 
 
+def _prepared_for_run(job: ImportJob, report: Progress) -> Prepared:
+    """The dry run's validated customers when they still fit the file, else a fresh validation."""
+    prepared = snapshot.load(job)
+    if prepared is None:
+        return prepare(job_table(job), job_mapping(job), job.created_by, report)
+    recheck_owners(prepared, job.created_by)
+    report("check", prepared.total_rows, prepared.total_rows)
+    return prepared
+
+
+def _ask_about(
+    job: ImportJob, prepared: Prepared, rows: set[int], decisions: dict[int, str], on_duplicate: str
+) -> None:
+    """Put the customers of failing rows into the result table, so that the user can skip them."""
+    groups = {g.first_row: g for g in prepared.groups}
+    for row in rows:
+        first = prepared.row_group.get(row, row)
+        if first in groups:
+            job.decisions.setdefault(str(first), decisions.get(first) or default_decision(groups[first], on_duplicate))
+    job.row_info = {**job.row_info, **_row_info(prepared, rows)}
+
+
 def run_job(job: ImportJob, on_duplicate: str = RowDecision.SKIP, progress: Progress | None = None) -> ImportJob:
     """Import the job's file with its decisions; the job ends done or failed (with nothing written)."""
     report = cache_progress(job.pk, progress)
     job.status, job.started_at, job.message = ImportStatus.RUNNING, timezone.now(), ""
     job.save(update_fields=["status", "started_at", "message"])
     decisions = {int(row): value for row, value in job.decisions.items()}
+    prepared: Prepared | None = None
     try:
-        counts = run(job_table(job), job_mapping(job), job.created_by, decisions, on_duplicate, report)
+        prepared = _prepared_for_run(job, report)
+        counts = run_prepared(prepared, job.created_by, decisions, on_duplicate, report)
     except ImportRejected as exc:
         job.status, job.errors = ImportStatus.FAILED, _json_errors(exc.errors)
         job.message = _("Nothing was imported: %(count)d rows have errors.") % {"count": len(exc.errors)}
+        if prepared is not None:
+            _ask_about(job, prepared, set(exc.errors), decisions, on_duplicate)
     except ImportFileError as exc:
         job.status, job.message = ImportStatus.FAILED, str(exc)
     except IntegrityError:
@@ -191,6 +237,7 @@ def run_job(job: ImportJob, on_duplicate: str = RowDecision.SKIP, progress: Prog
         job.status = ImportStatus.FAILED
         job.message = _("The import stopped on an unexpected error; nothing was imported.")
     else:
+        snapshot.discard(job)
         job.status, job.errors = ImportStatus.DONE, {}
         job.created_count, job.merged_count = counts.created, counts.merged
         job.skipped_count, job.contacts_count = counts.skipped, counts.contacts

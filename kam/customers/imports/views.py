@@ -57,12 +57,10 @@ def customer_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = actions.create_import_job(user, upload, upload.name or "", upload.size or 0)
+            job = actions.upload_import(user, upload, upload.name or "", upload.size or 0)
         except ValidationError as exc:
             form.add_error("file", _messages(exc))
         else:
-            if not actions.needs_mapping(job):
-                actions.start_check(user, job)
             return redirect("customer-import-job", pk=job.pk)
     context = {"form": form, "jobs": recent_import_jobs(user)}
     return render(request, "customers/import_upload.html", context, status=400 if form.errors else 200)
@@ -110,8 +108,7 @@ def _post_job(request: HttpRequest, user: User, job: ImportJob) -> HttpResponse 
             form = MappingForm(request.POST, job=job)
             if not form.is_valid():
                 return None
-            actions.set_mapping(user, job, form.mapping())
-            actions.start_check(user, job)
+            actions.map_columns(user, job, form.mapping())
         elif action == "check":
             actions.start_check(user, job)
         elif action == "apply_all":
@@ -119,9 +116,7 @@ def _post_job(request: HttpRequest, user: User, job: ImportJob) -> HttpResponse 
             messages.success(request, _("The choice was applied to every row where it is possible."))
         elif action in ("save", "run"):
             chosen = {k.removeprefix("decision-"): str(v) for k, v in request.POST.items() if k.startswith("decision-")}
-            actions.set_decisions(user, job, chosen)
-            if action == "run":
-                actions.start_import(user, job)
+            actions.decide(user, job, chosen, start=action == "run")
         else:
             return HttpResponseBadRequest()
     except ValidationError as exc:

@@ -280,10 +280,11 @@ class Writer:
                 customer = update_customer(self.actor, customer, fill, tag_names=tags + new_tags if new_tags else None)
             known = set(Contact.objects.filter(customer=customer).values_list("name", "mobile"))
             for _row, data in group.contacts:
-                if (data["name"], data["mobile"]) in known:
+                key = (data["name"], data.get("mobile", ""))
+                if key in known:
                     continue
                 create_contact(self.actor, customer, data)
-                known.add((data["name"], data["mobile"]))
+                known.add(key)
                 self.counts.contacts += 1
         except Http404 as exc:
             raise ImportRejected(

@@ -363,3 +363,48 @@ def test_progress_goes_to_the_cache_every_batch_of_rows(world: OrgWorld, monkeyp
         ("write", 5, 5),
     ]
     assert cache.get(progress_key(999)) == {"phase": "write", "done": 5, "total": 5}
+
+
+def test_name_index_finds_exactly_the_names_a_full_comparison_finds() -> None:
+    """The pigeonhole filter must never lose a match: compare with rapidfuzz over every name."""
+    import random
+
+    from rapidfuzz import fuzz, process
+
+    from kam.customers.dedup import NAME_SIMILARITY
+    from kam.customers.imports.matching import NameIndex
+
+    rng = random.Random(7)
+    alphabet = "华东精密机械蓝海物流青松医药星河电子远航建设"
+    names: list[str] = []
+    for _ in range(400):
+        if names and rng.random() < 0.5:  # a near copy: one or two characters inserted, dropped or changed
+            chars = list(rng.choice(names))
+            for _edit in range(rng.randint(1, 2)):
+                spot = rng.randrange(len(chars))
+                kind = rng.choice("idc")
+                if kind == "i":
+                    chars.insert(spot, rng.choice(alphabet))
+                elif kind == "d" and len(chars) > 2:
+                    del chars[spot]
+                else:
+                    chars[spot] = rng.choice(alphabet)
+            names.append("".join(chars))
+        else:
+            names.append("".join(rng.choice(alphabet) for _ in range(rng.randint(2, 20))))
+    index = NameIndex()
+    for key, name in enumerate(names):
+        index.add(name, key)
+    compared = with_others = 0
+    for query in names[::3]:
+        full = process.extract(query, names, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=None)
+        expected = {key: int(score) for _n, score, key in full}
+        found = index.match(query)
+        with_others += len(expected) > 1
+        if len(expected) <= 5:
+            assert found == expected, query
+            compared += 1
+        else:
+            assert set(found.values()) <= set(expected.values())
+    assert compared > 100
+    assert with_others > 30  # the near copies really are found

@@ -145,7 +145,9 @@ def test_unknown_headers_go_to_the_mapping_step(world: OrgWorld) -> None:
         {"header": "对接人手机", "field": None},
     ]
     page = client.get(reverse("customer-import-job", args=[job.pk])).content.decode()
-    assert 'name="column_1"' in page and 'name="column_3"' in page and 'name="column_0"' not in page
+    assert 'name="column_1"' in page
+    assert 'name="column_3"' in page
+    assert 'name="column_0"' not in page
     url = reverse("customer-import-job", args=[job.pk])
     # Two columns on one field are refused.
     response = client.post(
@@ -174,7 +176,8 @@ def test_dry_run_table_shows_duplicates_with_their_holder_and_decisions_apply(wo
     assert job.decisions == {"2": RowDecision.SKIP, "3": RowDecision.SKIP}
     page = client.get(reverse("customer-import-job", args=[job.pk])).content.decode()
     assert "an existing customer held by stranger" in page
-    assert 'name="decision-2"' in page and 'name="decision-3"' in page
+    assert 'name="decision-2"' in page
+    assert 'name="decision-3"' in page
     # Merge is offered only where the user may change the match.
     assert '<option value="merge">' in page.split('name="decision-3"')[1].split("</select>")[0]
     assert "merge" not in page.split('name="decision-2"')[1].split("</select>")[0]
@@ -205,7 +208,8 @@ def test_progress_is_polled_with_htmx_while_running(world: OrgWorld) -> None:
     body = partial.content.decode()
     assert partial.status_code == 200
     assert body.startswith('<div id="import-progress"')
-    assert "3 of 5 rows" in body and '<progress max="5" value="3">' in body
+    assert "3 of 5 rows" in body
+    assert '<progress max="5" value="3">' in body
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.DONE)
     finished = client.get(url, HTTP_HX_REQUEST="true")
     assert finished["HX-Refresh"] == "true"
@@ -262,3 +266,80 @@ def test_csv_upload_in_gbk_imports(world: OrgWorld) -> None:
     job.refresh_from_db()
     assert (job.status, job.created_count) == (ImportStatus.DONE, 5)
     assert xlsx_bytes  # the helper module is shared with the export tests
+
+
+def test_large_files_are_checked_and_imported_in_the_background(
+    world: OrgWorld, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    from kam.customers.imports import runner
+
+    started: list[str] = []
+
+    def synchronous(work: Any, name: str) -> None:
+        started.append(name)
+        work()
+
+    monkeypatch.setattr(runner, "INLINE_ROWS", 2)
+    monkeypatch.setattr(runner, "_background", synchronous)
+    client = client_of(world.owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_file(client, upload(five_rows()))
+    job = ImportJob.objects.get()
+    assert started == [f"kam-import-{job.pk}"]
+    assert job.status == ImportStatus.CHECKED
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("customer-import-job", args=[job.pk]), {"action": "run"})
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == (ImportStatus.DONE, 5)
+    assert len(started) == 2
+
+
+def test_a_job_whose_worker_vanished_can_be_started_again(world: OrgWorld) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = owners_job(world)
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.RUNNING, started_at=timezone.now() - timedelta(hours=1)
+    )
+    client = client_of(world.owner)
+    url = reverse("customer-import-job", args=[job.pk])
+    page = client.get(url).content.decode()
+    assert "This job stopped without finishing" in page
+    assert 'hx-trigger="every 1s"' not in page
+    client.post(url, {"action": "run"})
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == (ImportStatus.DONE, 5)
+
+
+def test_a_row_failing_only_at_import_time_can_then_be_skipped(world: OrgWorld) -> None:
+    client = client_of(world.owner)
+    job = owners_job(world)
+    assert job.decisions == {}
+    # The owner's holding limit drops between the check and the import.
+    world.owner.holding_limit = 4
+    world.owner.save(update_fields=["holding_limit"])
+    url = reverse("customer-import-job", args=[job.pk])
+    client.post(url, {"action": "run"})
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert job.errors == {"6": {"owner": ["owner already holds 0 customers; the limit is 4."]}}
+    assert job.decisions == {"6": "create"}
+    assert job.row_info["6"]["customer"] == "远航建设集团有限公司"
+    page = client.get(url).content.decode()
+    assert 'name="decision-6"' in page
+    client.post(url, {"action": "run", "decision-6": "skip"})
+    job.refresh_from_db()
+    assert (job.status, job.created_count, job.skipped_count) == (ImportStatus.DONE, 4, 1)
+
+
+def test_a_duplicate_that_appears_after_the_check_is_skipped_not_created(world: OrgWorld) -> None:
+    from kam.customers.tests.import_scene import credit_code
+
+    job = owners_job(world)
+    theirs = create_customer(world.stranger, {"name": "别的名字有限公司", "credit_code": credit_code(101)})
+    client_of(world.owner).post(reverse("customer-import-job", args=[job.pk]), {"action": "run"})
+    job.refresh_from_db()
+    assert (job.status, job.created_count, job.skipped_count) == (ImportStatus.DONE, 4, 1)
+    assert Customer.objects.filter(credit_code=credit_code(101)).get() == theirs

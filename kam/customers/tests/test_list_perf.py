@@ -35,6 +35,7 @@ from kam.customers.views.forms import CustomerFilterForm, FastSelect
 
 BEIJING, HEBEI = "110000", "130000"
 
+
 @pytest.fixture
 def cities_url() -> str:
     return reverse("region-cities")
