@@ -187,7 +187,7 @@ def build_demo(*, seed: int = 2024, now: datetime | None = None) -> DemoSummary:
         build = _Build(fab=fab, org=org, users=users, now=now or timezone.now())
         sales = [u for u in users.values() if u.role in (Role.REP, Role.MANAGER)]
         admins = [users["admin"], *(users[f"manager{i}"] for i in (1, 2, 3))]
-        pool = create_pool(org, "公海", sales, admins)
+        pool = create_pool(org, "全国", sales, admins)
         create_service_levels(org)
         owned = _create_customers(build, users["admin"], pool)
         _ownership_moves(build, owned)

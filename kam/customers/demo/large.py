@@ -152,7 +152,7 @@ def _regions(
     for region in regions:
         path = region.manager.team.path  # type: ignore[union-attr]
         members = [u for u in users.values() if u.team is not None and u.team.path.startswith(path)]
-        region.pool = create_pool(org, f"{region.name}公海", members, [region.manager, users["admin"]])
+        region.pool = create_pool(org, region.name, members, [region.manager, users["admin"]])
     return regions
 
 

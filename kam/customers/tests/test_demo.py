@@ -91,7 +91,7 @@ def test_demo_builds_the_demo_organisation_and_a_second_if_empty_run_changes_not
     _assert_people(org)
     _assert_customers(org)
     pool = Pool.objects.get(organization=org)
-    assert (pool.name, pool.claim_daily_cap, pool.reclaim_cooldown_days, pool.warn_days_before) == ("公海", 5, 30, 3)
+    assert (pool.name, pool.claim_daily_cap, pool.reclaim_cooldown_days, pool.warn_days_before) == ("全国", 5, 30, 3)
     assert PoolRule.objects.filter(pool=pool).count() == 4
     assert dict(ServiceLevel.objects.filter(organization=org).values_list("tier", "visit_cadence_days")) == {
         "A": 14,
