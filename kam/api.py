@@ -7,6 +7,7 @@ Docs at /api/v1/docs are served from ninja's bundled static files (no CDN).
 from kam.core import api as core_api
 from kam.core.api_auth import API_AUTH
 from kam.customers import api as customers_api
+from kam.customers.imports import api as imports_api
 from kam.customers.schemas import FIELD_ALIASES as CUSTOMER_FIELD_ALIASES
 
 api = core_api.KamNinjaAPI(
@@ -21,8 +22,8 @@ customers_api.install_error_handlers(api)
 
 api.add_router("", core_api.router)
 api.add_router("", customers_api.router)
-# Import jobs (kam/customers/imports) mount their own router on the next line, same pattern:
-# `api.add_router("", imports_api.router)`.
+# Import jobs (kam/customers/imports/api.py).
+api.add_router("", imports_api.router)
 
 
 @api.get("/health", auth=None, tags=["meta"], summary="Liveness check (touches no database)")

@@ -6,6 +6,7 @@ Status changes use a conditional UPDATE, so a double click cannot start the same
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import IO
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from kam.core.errors import refuse
 from kam.core.models import User
 from kam.customers.imports.columns import IGNORE, TARGET_BY_KEY, auto_mapping
+from kam.customers.imports.queries import mergeable_rows
 from kam.customers.imports.reader import ImportFileError, read_table
 from kam.customers.imports.runner import check_job, launch, read_progress, run_job
 from kam.customers.models.imports import ImportJob, ImportStatus, RowDecision
@@ -89,17 +91,33 @@ def set_decisions(actor: User, job: ImportJob, decisions: dict[str, str]) -> Imp
     return job
 
 
-def mergeable_rows(job: ImportJob) -> set[str]:
-    """Rows whose customer can be merged: into a database match the user may change, or a row above."""
-    return {row for row, matches in job.duplicates.items() if any(m.get("writable") or "row" in m for m in matches)}
+def _every_row(job: ImportJob, decision: str) -> dict[str, str]:
+    if decision not in RowDecision.values:
+        raise refuse(_("Choose skip, merge or create."), "decision")
+    rows = mergeable_rows(job) & set(job.decisions) if decision == RowDecision.MERGE else set(job.decisions)
+    return dict.fromkeys(rows, decision)
 
 
 def apply_to_all(actor: User, job: ImportJob, decision: str) -> ImportJob:
     """One decision for every customer the result table asks about ("merge" only where possible)."""
-    if decision not in RowDecision.values:
-        raise refuse(_("Choose skip, merge or create."), "decision")
-    rows = mergeable_rows(job) & set(job.decisions) if decision == RowDecision.MERGE else set(job.decisions)
-    return set_decisions(actor, job, dict.fromkeys(rows, decision))
+    return set_decisions(actor, job, _every_row(job, decision))
+
+
+def decision_problems(job: ImportJob, decisions: Mapping[str, str]) -> dict[str, str]:
+    """Why some of these {row: decision} cannot be taken, by row (empty when all can).
+
+    The result page only offers what is possible; an API client can send anything, and is told.
+    """
+    mergeable = mergeable_rows(job)
+    problems: dict[str, str] = {}
+    for row, value in decisions.items():
+        if row not in job.decisions:
+            problems[row] = _("The check asks for no decision on this row.")
+        elif value not in RowDecision.values:
+            problems[row] = _("Choose skip, merge or create.")
+        elif value == RowDecision.MERGE and row not in mergeable:
+            problems[row] = _("This customer cannot be merged: there is no existing customer you may change.")
+    return problems
 
 
 def _claim(job: ImportJob, allowed: tuple[str, ...], status: str) -> bool:
@@ -147,6 +165,12 @@ def upload_import(actor: User, fh: IO[bytes], name: str, size: int) -> ImportJob
 def map_columns(actor: User, job: ImportJob, fields: list[str]) -> ImportJob:
     """Save the mapping step's answers and start the check."""
     return start_check(actor, set_mapping(actor, job, fields))
+
+
+def choose(actor: User, job: ImportJob, decisions: dict[str, str], every: str | None = None) -> ImportJob:
+    """The API's decisions: one choice for every row (as apply_to_all), then the rows named, in one save."""
+    chosen = _every_row(job, every) if every is not None else {}
+    return set_decisions(actor, job, {**chosen, **decisions})
 
 
 def decide(actor: User, job: ImportJob, decisions: dict[str, str], *, start: bool) -> ImportJob:

@@ -1,5 +1,8 @@
 """Exporting the customer list (exactly what customer_list shows the user) and the import template.
 
+The web export reads its filters with the list's own CustomerFilterForm (imports/views.py), so a
+value the list drops is dropped here too; the CLI passes CustomerFilters directly.
+
 Formula injection (CSV/DDE injection): a spreadsheet treats a cell that starts with = + - @
 (and tab or carriage return, which some spreadsheets skip before such a character) as a
 formula. Every text cell that starts with one of these gets a leading single quote: "=1+1"
@@ -16,7 +19,6 @@ from datetime import datetime
 from typing import IO, Any
 
 from django.db.models import Prefetch
-from django.http import QueryDict
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -26,8 +28,9 @@ from kam.core.models import User
 from kam.customers.imports.columns import export_headers, template_headers
 from kam.customers.imports.values import FORMULA_PREFIXES, SOURCE_EXPORT, STATUS_EXPORT
 from kam.customers.models import Contact, Customer
-from kam.customers.queries import SORTS, CustomerFilters, customer_list
+from kam.customers.queries import CustomerFilters, customer_list
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_NAME = "客户导出"  # file names follow the Chinese headers of the file (see columns.py)
 TEMPLATE_NAME = "客户导入模板"
 CHUNK = 2000
@@ -37,31 +40,6 @@ def escape_cell(value: Any) -> str:
     """Text for one cell, neutralised against formula injection (see the module docstring)."""
     text = str(ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value)))
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def _int(raw: str | None) -> int | None:
-    try:
-        return int(raw) if raw else None
-    except ValueError:
-        return None
-
-
-def filters_from_query(params: QueryDict) -> CustomerFilters:
-    """The customer-list filters from a query string; malformed numbers are ignored, as on the list."""
-    sort = params.get("sort", "updated")
-    return CustomerFilters(
-        q=params.get("q", "").strip()[:100],
-        owner=_int(params.get("owner")),
-        team=_int(params.get("team")),
-        tier=params.get("tier", ""),
-        status=params.get("status", ""),
-        industry=params.get("industry", ""),
-        province=params.get("province", ""),
-        city=params.get("city", ""),
-        tag=_int(params.get("tag")),
-        stale_days=_int(params.get("stale_days")),
-        sort=sort if sort in SORTS else "updated",
-    )
 
 
 def _local(moment: datetime | None) -> str:
@@ -177,6 +155,11 @@ TEMPLATE_EXAMPLE = {
     "微信": "zhangsan_wx",
     "联系人电话": "010-62345678-8001",
 }
+
+
+def template_file() -> IO[bytes]:
+    """The import template as an .xlsx file (named TEMPLATE_NAME.xlsx when downloaded)."""
+    return xlsx_file(template_rows(), "客户")
 
 
 def template_rows() -> list[list[str]]:

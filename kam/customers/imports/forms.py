@@ -29,22 +29,25 @@ class UploadForm(forms.Form):
 
 
 class MappingForm(forms.Form):
-    """One select per column whose header the import did not recognise."""
+    """One select per column whose header the import did not recognise (the API: per column it names)."""
 
-    def __init__(self, *args: Any, job: ImportJob, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, job: ImportJob, every_column: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.job = job
         choices = [("", _("Choose…")), *[(key or "ignore", label) for key, label in mapping_choices()]]
         for index, column in enumerate(job.mapping):
-            if column.get("field") is None:
-                self.fields[f"column_{index}"] = forms.ChoiceField(label=column["header"], choices=choices)
+            unknown = column.get("field") is None
+            if unknown or every_column:
+                self.fields[f"column_{index}"] = forms.ChoiceField(
+                    label=column["header"], choices=choices, required=unknown
+                )
 
     def mapping(self) -> list[str]:
-        """Every column's target: the recognised ones unchanged, the others as chosen."""
+        """Every column's target: as chosen, else unchanged (recognised columns need no answer)."""
         result = []
         for index, column in enumerate(self.job.mapping):
             chosen = self.cleaned_data.get(f"column_{index}")
-            if chosen is None:
+            if not chosen:
                 result.append(str(column.get("field") or IGNORE))
             else:
                 result.append(IGNORE if chosen == "ignore" else chosen)

@@ -21,19 +21,24 @@ from kam.customers.imports import actions
 from kam.customers.imports.columns import field_label
 from kam.customers.imports.export import (
     TEMPLATE_NAME,
+    XLSX_TYPE,
     csv_chunks,
     export_filename,
     export_rows,
-    filters_from_query,
-    template_rows,
+    template_file,
     xlsx_file,
 )
 from kam.customers.imports.forms import MappingForm, UploadForm
-from kam.customers.imports.queries import get_import_job_for_user, recent_import_jobs
+from kam.customers.imports.queries import (
+    get_import_job_for_user,
+    recent_import_jobs,
+    result_row_numbers,
+    result_rows,
+)
 from kam.customers.imports.runner import read_progress
 from kam.customers.models.imports import ImportJob, ImportStatus, RowDecision
+from kam.customers.views.forms import CustomerFilterForm
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROWS_PER_PAGE = 200
 
 
@@ -71,33 +76,26 @@ def customer_import(request: HttpRequest) -> HttpResponse:
 def customer_import_template(request: HttpRequest) -> FileResponse:
     _user(request)
     filename = f"{TEMPLATE_NAME}.xlsx"
-    return FileResponse(
-        xlsx_file(template_rows(), "客户"), as_attachment=True, filename=filename, content_type=XLSX_TYPE
-    )
+    return FileResponse(template_file(), as_attachment=True, filename=filename, content_type=XLSX_TYPE)
 
 
 def _result_rows(job: ImportJob, page_number: str | None) -> tuple[Any, list[dict[str, Any]]]:
     """The page of rows with errors or duplicates, each with what the table shows."""
-    numbers = sorted({int(r) for r in job.errors} | {int(r) for r in job.duplicates} | {int(r) for r in job.row_info})
-    page = Paginator(numbers, ROWS_PER_PAGE).get_page(page_number)
-    mergeable = actions.mergeable_rows(job)
-    rows = []
-    for number in page.object_list:
-        key = str(number)
-        info = job.row_info.get(key, {})
-        matches = list(job.duplicates.get(key, []))
-        rows.append(
-            {
-                "number": number,
-                "customer": info.get("customer", ""),
-                "contact": info.get("contact", ""),
-                "group": info.get("group", number),
-                "errors": [(field_label(f), msgs) for f, msgs in job.errors.get(key, {}).items()],
-                "matches": matches,
-                "decision": job.decisions.get(key),
-                "choices": [c for c in RowDecision.choices if c[0] != RowDecision.MERGE or key in mergeable],
-            }
-        )
+    page = Paginator(result_row_numbers(job), ROWS_PER_PAGE).get_page(page_number)
+    labels = dict(RowDecision.choices)
+    rows = [
+        {
+            "number": row.number,
+            "customer": row.customer,
+            "contact": row.contact,
+            "group": row.group,
+            "errors": [(field_label(f), msgs) for f, msgs in row.errors.items()],
+            "matches": row.matches,
+            "decision": row.decision,
+            "choices": [(value, labels[value]) for value in row.choices],
+        }
+        for row in result_rows(job, page.object_list)
+    ]
     return page, rows
 
 
@@ -166,7 +164,10 @@ def customer_export(request: HttpRequest) -> HttpResponseBase:
     kind = request.GET.get("format", "xlsx")
     if kind not in ("xlsx", "csv"):
         return HttpResponseBadRequest(_("Choose the format xlsx or csv."))
-    rows = export_rows(user, filters_from_query(request.GET))
+    # The list's own filter form: what the list drops as invalid, the export drops too.
+    filters = CustomerFilterForm(request.GET, user=user)
+    filters.is_valid()
+    rows = export_rows(user, filters.filters())
     filename = export_filename(kind)
     if kind == "csv":
         response = StreamingHttpResponse(csv_chunks(rows), content_type="text/csv; charset=utf-8")
