@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 
 from kam.core.models import AuditAction, AuditEntry, User
 
@@ -31,7 +33,10 @@ def display_value(instance: models.Model, field_name: str) -> str:
 
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, str]:
-    return {name: display_value(instance, name) for name in fields}
+    # History is written once and read by everyone: store it in the organization's default
+    # language, not in whatever language the acting user happened to browse in.
+    with translation.override(settings.LANGUAGE_CODE):
+        return {name: display_value(instance, name) for name in fields}
 
 
 def record(
