@@ -32,6 +32,16 @@ def display_value(instance: models.Model, field_name: str) -> str:
     return str(value)
 
 
+def in_default_language(text: object) -> str:
+    """History is written once and read by everyone, so it is stored in the default language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)[:200]
+
+
+def _repr(instance: models.Model) -> str:
+    return in_default_language(instance)
+
+
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, str]:
     # History is written once and read by everyone: store it in the organization's default
     # language, not in whatever language the acting user happened to browse in.
@@ -53,7 +63,7 @@ def record(
         actor=actor,
         entity=_label(instance),
         entity_id=instance.pk,
-        entity_repr=str(instance)[:200],
+        entity_repr=_repr(instance),
         action=action,
         field=field,
         old=old,
@@ -71,7 +81,7 @@ def record_changes(actor: User | None, instance: models.Model, before: Mapping[s
             actor=actor,
             entity=_label(instance),
             entity_id=instance.pk,
-            entity_repr=str(instance)[:200],
+            entity_repr=_repr(instance),
             action=AuditAction.UPDATE,
             field=name,
             old=before[name],

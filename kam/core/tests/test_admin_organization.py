@@ -33,7 +33,7 @@ def test_admin_saves_settings_with_an_audit_row_per_changed_field(world: OrgWorl
     org = Organization.objects.get(pk=world.org.pk)
     assert (org.dedup_mode, org.default_holding_limit, org.default_lock_limit) == ("block", 50, 20)
     assert audit_rows(org) == [
-        (AuditAction.UPDATE, "dedup_mode", "Warn only", "Block creating a duplicate"),
+        (AuditAction.UPDATE, "dedup_mode", "仅提醒", "禁止创建重复客户"),
         (AuditAction.UPDATE, "default_holding_limit", "200", "50"),
     ]
     assert {e.organization_id for e in AuditEntry.objects.filter(entity="core.organization")} == {world.org.pk}
@@ -141,6 +141,6 @@ def test_settings_page_shows_the_history_of_settings_and_service_levels(world: O
     set_service_levels(world.admin, {"A": 7})
     history = english_client(world.admin).get(reverse("admin-organization")).context["history"]
     assert [(row.label, row.entry.old, row.entry.new) for row in history] == [
-        ("Tier A · Visit cadence (days)", "", "7"),
+        ("A类客户 · Visit cadence (days)", "", "7"),
         ("default lock limit", "20", "9"),
     ]

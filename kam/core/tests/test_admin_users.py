@@ -155,7 +155,7 @@ def test_edit_changes_role_team_and_limits_with_one_audit_row_per_field(world: O
     user = User.objects.get(pk=world.teammate.pk)
     assert (user.role, user.team, user.lock_limit) == ("manager", world.north, 3)
     assert audit_rows(user) == [
-        (AuditAction.UPDATE, "role", "Sales representative", "Sales manager"),
+        (AuditAction.UPDATE, "role", "销售代表", "销售经理"),
         (AuditAction.UPDATE, "team", "北京一组", "华北大区"),
         (AuditAction.UPDATE, "lock_limit", "", "3"),
     ]
@@ -412,4 +412,4 @@ def test_account_page_shows_its_history(world: OrgWorld) -> None:
     client.post(reverse("admin-user-edit", args=[world.teammate.pk]), _profile(world.teammate, role="manager"))
     response = client.get(reverse("admin-user-edit", args=[world.teammate.pk]))
     assert [(row.label, row.entry.actor) for row in response.context["history"]] == [("role", world.admin)]
-    assert '<span class="muted">Sales representative</span> → Sales manager' in response.content.decode()
+    assert '<span class="muted">销售代表</span> → 销售经理' in response.content.decode()

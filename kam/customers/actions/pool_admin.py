@@ -297,7 +297,7 @@ def _service_level_entry(actor: User, level: ServiceLevel, action: str, old: str
         actor=actor,
         entity=level._meta.label_lower,
         entity_id=level.pk,
-        entity_repr=str(CustomerTier(level.tier).label),
+        entity_repr=audit.in_default_language(CustomerTier(level.tier).label),
         action=action,
         field="visit_cadence_days",
         old=old,

@@ -90,8 +90,8 @@ def test_update_contact_audits_each_changed_field_with_labels_and_bumps_version(
     assert sorted(audit_rows(contact, action=AuditAction.UPDATE)) == sorted(
         [
             (AuditAction.UPDATE, "title", "CIO", "CTO"),
-            (AuditAction.UPDATE, "attitude", "Neutral", "Supporter"),
-            (AuditAction.UPDATE, "buying_role", "Other", "Decision maker"),
+            (AuditAction.UPDATE, "attitude", "中立", "支持"),
+            (AuditAction.UPDATE, "buying_role", "其他", "决策者"),
         ]
     )
 

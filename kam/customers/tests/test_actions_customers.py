@@ -245,8 +245,8 @@ def test_update_writes_one_audit_row_per_changed_field_with_display_values(world
     rows = audit_rows(customer, action=AuditAction.UPDATE)
     assert sorted(rows) == sorted(
         [
-            (AuditAction.UPDATE, "tier", "Tier C", "Tier A"),
-            (AuditAction.UPDATE, "status", "Prospect", "Active"),
+            (AuditAction.UPDATE, "tier", "C类客户", "A类客户"),
+            (AuditAction.UPDATE, "status", "潜在客户", "合作中"),
             (AuditAction.UPDATE, "address", "", "深圳市龙岗区坂田"),
         ]
     )

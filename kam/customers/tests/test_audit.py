@@ -50,8 +50,8 @@ def test_record_changes_writes_only_changed_fields(world: OrgWorld) -> None:
         "customers.customer",
         customer.pk,
         "tier",
-        "Tier C",
-        "Tier A",
+        "C类客户",
+        "A类客户",
     )
     assert audit.record_changes(world.admin, customer, audit.snapshot(customer, ["tier"])) == []
     assert AuditEntry.objects.filter(action=AuditAction.UPDATE).count() == 1
@@ -88,7 +88,7 @@ def test_every_customer_write_leaves_rows_with_actor_and_organization(world: Org
     assert sorted(audit_rows(customer)) == sorted(
         [
             (AuditAction.CREATE, "", "", ""),
-            (AuditAction.UPDATE, "tier", "Tier C", "Tier A"),
+            (AuditAction.UPDATE, "tier", "C类客户", "A类客户"),
             (AuditAction.UPDATE, "notes", "", "战略客户"),
             (AuditAction.UPDATE, "locked", "否", "是"),
         ]
