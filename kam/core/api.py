@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router, Schema
+from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, ValidationError, ValidationErrorContext
+from ninja.pagination import LimitOffsetPagination
 from pydantic import PlainSerializer
 
 from kam.core.api_auth import actor
@@ -29,6 +30,19 @@ def _local_iso(value: datetime) -> str:
 
 # Times leave the API in the organization's zone (Asia/Shanghai: +08:00), as people read them.
 LocalDateTime = Annotated[datetime, PlainSerializer(_local_iso, return_type=str)]
+
+
+# A database id: bounded so that an absurd number is a 422, not an overflow inside the database driver.
+DbId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# Deep offsets are refused as input errors; nobody pages a billion rows in.
+MAX_OFFSET = 10**9
+
+
+class KamLimitOffsetPagination(LimitOffsetPagination):
+    """ninja's limit/offset pagination with a bounded offset."""
+
+    class Input(LimitOffsetPagination.Input):
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class KamNinjaAPI(NinjaAPI):

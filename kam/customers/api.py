@@ -9,11 +9,11 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, P, Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.params import HeaderEx
 
 from kam.core import audit
-from kam.core.api import FieldProblem, Problem, etag, expected_version
+from kam.core.api import FieldProblem, KamLimitOffsetPagination, Problem, etag, expected_version
 from kam.core.api_auth import actor
 from kam.core.errors import StaleVersion, refuse
 from kam.core.models import AuditEntry, User
@@ -105,6 +105,8 @@ def _colleague(user: User, user_id: int, field: str = "user_id") -> User:
 
 
 def _path_colleague(user: User, user_id: int) -> User:
+    if not 0 < user_id < 2**63:
+        raise Http404
     colleague = colleagues_of(user).filter(pk=user_id).first()
     if colleague is None:
         raise Http404
@@ -257,6 +259,8 @@ def list_collaborators(request: HttpRequest, customer_id: int) -> QuerySet[Colla
 @router.get("/customers/{int:customer_id}/collaborators/{int:user_id}", response={200: CollaboratorOut, **READ})
 def get_collaborator(request: HttpRequest, customer_id: int, user_id: int) -> Collaborator:
     customer = get_customer_for_user(actor(request), customer_id)
+    if not 0 < user_id < 2**63:  # SQLite cannot even compare a foreign key with a larger number
+        raise Http404
     collaborator = collaborators_of(customer).filter(user_id=user_id).first()
     if collaborator is None:
         raise Http404
@@ -303,7 +307,7 @@ def create_contact(
 
 
 @router.get("/contacts", response=list[ContactOut], tags=["contacts"], summary="Search contacts I may open")
-@paginate(LimitOffsetPagination)
+@paginate(KamLimitOffsetPagination)
 def list_contacts(request: HttpRequest, q: str = "") -> QuerySet[Contact]:
     user = actor(request)
     contacts = visible_contacts(user).select_related("customer", "relationship_owner")
@@ -356,7 +360,7 @@ def list_pools(request: HttpRequest) -> QuerySet[Pool]:
 
 
 @router.get("/pools/{int:pool_id}/customers", response=list[CustomerOut], tags=["pools"])
-@paginate(LimitOffsetPagination)
+@paginate(KamLimitOffsetPagination)
 def list_pool_customers(request: HttpRequest, pool_id: int, filters: Query[CustomerFilterQuery]) -> QuerySet[Customer]:
     user = actor(request)
     pool = get_pool_for_user(user, pool_id)

@@ -100,6 +100,12 @@ class CustomerForm(forms.ModelForm[Customer]):
             raise ValidationError(_("Longitude must be between -180 and 180."))
         return value
 
+    def clean_next_followup_at(self) -> Any:
+        value = self.cleaned_data.get("next_followup_at")
+        if value is not None and not 1900 <= value.year <= 2100:
+            raise ValidationError(_("Choose a date between 1900 and 2100."))
+        return value
+
     def clean_tag_names(self) -> list[str]:
         raw = str(self.cleaned_data.get("tag_names") or "").replace("，", ",").replace("、", ",")
         names = []
@@ -164,6 +170,12 @@ class ContactForm(forms.ModelForm[Contact]):
     def clean_phone(self) -> str:
         raw = str(self.cleaned_data.get("phone") or "").strip()
         return normalize_phone(raw) if raw else ""
+
+    def clean_birthday(self) -> Any:
+        value = self.cleaned_data.get("birthday")
+        if value is not None and not 1900 <= value.year <= 2100:
+            raise ValidationError(_("Choose a date between 1900 and 2100."))
+        return value
 
     def clean_reports_to(self) -> Contact | None:
         boss: Contact | None = self.cleaned_data.get("reports_to")

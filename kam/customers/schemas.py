@@ -18,7 +18,7 @@ from django.forms.models import model_to_dict
 from ninja import Field, Schema
 from pydantic import BaseModel, JsonValue
 
-from kam.core.api import LocalDateTime, UserRef
+from kam.core.api import MAX_OFFSET, DbId, LocalDateTime, UserRef
 from kam.customers.forms import CONTACT_FIELDS, CUSTOMER_FIELDS, ContactForm, CustomerForm
 from kam.customers.models import (
     Attitude,
@@ -144,7 +144,7 @@ class CustomerPage(BaseModel):
 
 class CustomerPageQuery(Schema):
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
     with_count: bool = Field(
         True,
         description="false skips counting every match (one query less; count is null): "
@@ -179,8 +179,8 @@ class CustomerFields(Schema):
 
 
 class CustomerIn(CustomerFields):
-    owner_id: int | None = Field(None, description="Owner (default: you); managers may pick people in their team")
-    pool_id: int | None = Field(None, description="Put the customer into this public pool instead (pool admins)")
+    owner_id: DbId | None = Field(None, description="Owner (default: you); managers may pick people in their team")
+    pool_id: DbId | None = Field(None, description="Put the customer into this public pool instead (pool admins)")
     confirm_duplicates: bool = Field(False, description="Create even though possible duplicates were reported (409)")
 
 
@@ -214,16 +214,16 @@ class CustomerFilterQuery(Schema):
     """Every field of queries.CustomerFilters, as query parameters."""
 
     q: str = Field("", description="Name, short name, pinyin, initials, credit code or phone")
-    owner: int | None = None
-    team: int | None = Field(None, description="Owners in this team or below")
+    owner: DbId | None = None
+    team: DbId | None = Field(None, description="Owners in this team or below")
     tier: str = ""
     status: str = ""
     industry: str = Field("", description="Industry code; a section letter includes its divisions")
     province: str = ""
     city: str = ""
-    tag: int | None = None
-    stale_days: int | None = Field(None, ge=0, description="No follow-up for at least this many days")
-    pool: int | None = None
+    tag: DbId | None = None
+    stale_days: int | None = Field(None, ge=0, le=3650, description="No follow-up for at least this many days")
+    pool: DbId | None = None
     sort: str = Field("updated", json_schema_extra={"enum": ["updated", "name", "-name", "created", "followup",
                                                               "-followup", "tier"]})  # fmt: skip
 
@@ -288,22 +288,22 @@ class CollaboratorIn(Schema):
 
 
 class TransferIn(Schema):
-    user_id: int
-    reason: str = ""
+    user_id: DbId
+    reason: str = Field("", max_length=200)
 
 
 class AssignIn(Schema):
-    user_id: int
+    user_id: DbId
 
 
 class ReturnIn(Schema):
-    reason: str
-    pool_id: int | None = None
+    reason: str = Field(max_length=200)
+    pool_id: DbId | None = None
 
 
 class MergeIn(Schema):
-    survivor_id: int
-    duplicate_id: int
+    survivor_id: DbId
+    duplicate_id: DbId
 
 
 # --- contacts -----------------------------------------------------------------------------------
@@ -344,12 +344,12 @@ class ContactIn(Schema):
     phone: str = ""
     email: str = ""
     wechat: str = ""
-    reports_to_id: int | None = Field(None, description="Another contact of the same customer")
+    reports_to_id: DbId | None = Field(None, description="Another contact of the same customer")
     buying_role: str = Field(str(BuyingRole.OTHER), json_schema_extra=_codes(BuyingRole))
     influence: str = Field(str(Influence.MEDIUM), json_schema_extra=_codes(Influence))
     attitude: str = Field(str(Attitude.NEUTRAL), json_schema_extra=_codes(Attitude))
     strength: int = Field(3, description="1 (weak) to 5 (strong)")
-    relationship_owner_id: int | None = None
+    relationship_owner_id: DbId | None = None
     is_key_person: bool = False
     birthday: date | None = None
     notes: str = ""
@@ -363,12 +363,12 @@ class ContactPatch(Schema):
     phone: str | None = None
     email: str | None = None
     wechat: str | None = None
-    reports_to_id: int | None = None
+    reports_to_id: DbId | None = None
     buying_role: str | None = None
     influence: str | None = None
     attitude: str | None = None
     strength: int | None = None
-    relationship_owner_id: int | None = None
+    relationship_owner_id: DbId | None = None
     is_key_person: bool | None = None
     birthday: date | None = None
     notes: str | None = None

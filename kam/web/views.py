@@ -100,7 +100,12 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     if not mark_read(_user(request), pk):
         raise Http404
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    # Only paths: redirect() would try to reverse anything else as a URL name.
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    ):
         return redirect(target)
     return redirect("notifications")
 

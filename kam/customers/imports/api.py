@@ -16,9 +16,9 @@ from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import ValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from kam.core.api import FieldProblem, Problem
+from kam.core.api import FieldProblem, KamLimitOffsetPagination, Problem
 from kam.core.api_auth import actor
 from kam.customers.imports import actions
 from kam.customers.imports.export import TEMPLATE_NAME, XLSX_TYPE, template_file
@@ -101,7 +101,7 @@ def _field_problems(problems: list[tuple[tuple[str | int, ...], str]]) -> Valida
 
 
 @router.get("/imports", response=list[ImportJobBrief], summary="My uploads, newest first")
-@paginate(LimitOffsetPagination)
+@paginate(KamLimitOffsetPagination)
 def list_imports(request: HttpRequest) -> QuerySet[ImportJob]:
     return import_job_list(actor(request))
 

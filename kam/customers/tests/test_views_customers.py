@@ -452,7 +452,7 @@ def test_garbage_filter_values_never_fail(world: OrgWorld) -> None:
     make_customer(world.owner, "北京星河数据科技有限公司", province=Region.objects.get(code="110000"))
     client = english_client(world.owner)
     for params in [
-        {"team": "abc", "province": "x", "city": "\x00", "industry": "ZZZZZ", "tag": "-1"},
+        {"team": "abc", "province": "x", "city": "", "industry": "ZZZZZ", "tag": "-1"},
         {"stale_days": "-5", "q": "x" * 500, "page": "999999"},
         {"province": "110000", "city": "310100"},  # a city outside the chosen province: ignored
     ]:
@@ -460,3 +460,9 @@ def test_garbage_filter_values_never_fail(world: OrgWorld) -> None:
         assert response.status_code == 200, params
         assert "北京星河数据科技有限公司" in response.content.decode(), params
         assert "Some filters were not understood and were ignored" in response.content.decode(), params
+
+
+def test_a_nul_character_in_a_filter_is_refused_as_bad_input(world: OrgWorld) -> None:
+    response = english_client(world.owner).get(reverse("customer-list"), {"city": "\x00"})
+    assert response.status_code == 400
+    assert response.content.decode() == "The request contains a NUL character, which no field accepts."

@@ -65,6 +65,11 @@ def flash_form_errors(request: HttpRequest, form: forms.BaseForm) -> None:
 def next_url(request: HttpRequest, default: str) -> str:
     """The `next` field of a POST when it points into this site, else `default`."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # Only paths: redirect() would try to reverse anything else as a URL name.
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+    ):
         return target
     return default
