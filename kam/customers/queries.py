@@ -7,12 +7,12 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from kam.core.china import phone_key
-from kam.core.models import Role, Team, User
+from kam.core.models import AuditAction, AuditEntry, Role, Team, User
 from kam.customers.models import (
     Collaborator,
     CollaboratorAccess,
@@ -81,6 +81,26 @@ def customer_access(user: User, customer: Customer) -> CustomerAccess:
     if collab is not None:
         return CustomerAccess(True, collab.access == CollaboratorAccess.WRITE)
     return CustomerAccess(False, False)
+
+
+def owns_or_supervises(user: User, customer: Customer) -> bool:
+    """The owner, a manager or director above the owner, or an admin; collaborators are not enough.
+
+    Decides who may give a customer away or share it: returning, transferring, adding collaborators.
+    """
+    if user.organization_id != customer.organization_id:
+        return False
+    if user.role == Role.ADMIN or (customer.owner_id is not None and customer.owner_id == user.pk):
+        return True
+    owner_team = customer.owner.team if customer.owner is not None else None
+    return user.supervises and owner_team is not None and owner_team.path.startswith(user.team.path)  # type: ignore[union-attr]
+
+
+def may_share(user: User, customer: Customer) -> bool:
+    """Who may add or remove collaborators: those who own or supervise it, or a pool admin of its pool."""
+    if owns_or_supervises(user, customer):
+        return True
+    return customer.owner_id is None and customer.pool is not None and is_pool_admin(user, customer.pool)
 
 
 def get_customer_for_user(user: User, pk: Any, write: bool = False) -> Customer:
@@ -284,7 +304,13 @@ def collaborators_of(customer: Customer) -> QuerySet[Collaborator]:
 
 def deleted_customers(user: User) -> QuerySet[Customer]:
     """回收站: deleted customers the user could open before deletion (owner, managers above, admins)."""
-    base = Customer.all_objects.filter(deleted_at__isnull=False, organization_id=user.organization_id)
+    # A customer merged into another left its contacts and history there: it is not restorable.
+    merged = AuditEntry.objects.filter(
+        entity="customers.customer", entity_id=OuterRef("pk"), action=AuditAction.MERGE, field="merged_into"
+    )
+    base = Customer.all_objects.filter(deleted_at__isnull=False, organization_id=user.organization_id).exclude(
+        Exists(merged)
+    )
     if user.role == Role.ADMIN:
         scope = base
     elif user.supervises:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,7 +26,13 @@ from kam.customers.models import (
     Pool,
     Tag,
 )
-from kam.customers.queries import customer_access, get_customer_for_user, is_pool_admin, visible_customers
+from kam.customers.queries import (
+    customer_access,
+    get_customer_for_user,
+    is_pool_admin,
+    may_share,
+    visible_customers,
+)
 from kam.customers.search_index import refresh_customer_search
 
 CITY_TIER_VERSION = "2025"
@@ -159,10 +166,12 @@ def update_customer(
     expected_version: int | None = None,
 ) -> Customer:
     """Apply the changed fields, write one audit row per field, bump the version."""
-    customer = get_customer_for_user(actor, customer.pk, write=True)
-    locked = Customer.objects.select_for_update().get(pk=customer.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersion(locked.version)
+    get_customer_for_user(actor, customer.pk, write=True)
+    # Work from the row as it is under the lock, so a concurrent change is neither lost nor
+    # recorded with a wrong "old" value.
+    customer = Customer.objects.select_for_update().select_related("industry", "province", "city").get(pk=customer.pk)
+    if expected_version is not None and customer.version != expected_version:
+        raise StaleVersion(customer.version)
     credit_code = data.get("credit_code")
     if credit_code and credit_code != customer.credit_code:
         clash = Customer.all_objects.filter(organization_id=customer.organization_id, credit_code=credit_code)
@@ -221,8 +230,10 @@ def set_locked(actor: User, customer: Customer, locked: bool) -> Customer:
 
 @transaction.atomic
 def set_collaborator(actor: User, customer: Customer, user: User, access: str) -> Collaborator:
-    """Add a colleague to a customer, or change their access."""
+    """Add a colleague to a customer, or change their access (owner, managers above, admins)."""
     customer = get_customer_for_user(actor, customer.pk, write=True)
+    if not may_share(actor, customer):
+        raise PermissionDenied
     if user.organization_id != customer.organization_id:
         raise refuse(_("Choose a colleague from your organization."), "user")
     if user.pk == customer.owner_id:
@@ -243,6 +254,8 @@ def set_collaborator(actor: User, customer: Customer, user: User, access: str) -
 @transaction.atomic
 def remove_collaborator(actor: User, customer: Customer, user: User) -> None:
     customer = get_customer_for_user(actor, customer.pk, write=True)
+    if not may_share(actor, customer):
+        raise PermissionDenied
     deleted, _rows = Collaborator.objects.filter(customer=customer, user=user).delete()
     if deleted:
         audit.record(actor, customer, AuditAction.UPDATE, field="collaborators", old=user.name)

@@ -31,7 +31,7 @@ from kam.customers.models import (
     PoolRule,
     RecycleReason,
 )
-from kam.customers.queries import get_customer_for_user, is_pool_admin
+from kam.customers.queries import get_customer_for_user, is_pool_admin, owns_or_supervises
 
 WARNING_KIND = "pool.warning"
 
@@ -85,14 +85,6 @@ def _reload_pool_customer(actor: User, customer: Customer) -> Customer:
         ):
             raise refuse(_("Someone else has just taken this customer.")) from None
         raise
-
-
-def _owns_or_supervises(actor: User, customer: Customer) -> bool:
-    """The owner, a manager or director above the owner, or an admin; collaborators are not enough."""
-    if actor.role == Role.ADMIN or customer.owner_id == actor.pk:
-        return True
-    owner_team = customer.owner.team if customer.owner is not None else None
-    return actor.supervises and owner_team is not None and owner_team.path.startswith(actor.team.path)  # type: ignore[union-attr]
 
 
 def _take_from_pool(customer: Customer, pool: Pool, owner: User, now: datetime) -> None:
@@ -174,7 +166,7 @@ def return_to_pool(
     customer = get_customer_for_user(actor, customer.pk, write=True)
     if customer.owner is None:
         raise refuse(_("This customer is already in the public pool."))
-    if not _owns_or_supervises(actor, customer):
+    if not owns_or_supervises(actor, customer):
         raise PermissionDenied
     if not reason.strip():
         raise refuse(_("Say why the customer goes back to the pool."), "reason")
@@ -200,7 +192,7 @@ def transfer_customer(
     customer = get_customer_for_user(actor, customer.pk, write=True)
     if customer.owner is None:
         raise refuse(_("Use assign for customers in the public pool."))
-    if not (actor.role == Role.ADMIN or (actor.supervises and _owns_or_supervises(actor, customer))):
+    if not (actor.role == Role.ADMIN or (actor.supervises and owns_or_supervises(actor, customer))):
         raise PermissionDenied
     if to_user.organization_id != actor.organization_id or not to_user.is_active:
         raise refuse(_("Choose an active colleague."), "user")

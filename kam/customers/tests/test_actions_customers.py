@@ -443,3 +443,17 @@ def test_read_collaborators_and_strangers_cannot_manage_collaborators(world: Org
 def test_create_customer_accepts_plain_data_without_confirmation_when_unique(world: OrgWorld) -> None:
     customer = create_customer(world.owner, {"name": "独一无二科技有限公司", "tier": "B", "unknown_field": "x"})
     assert (customer.tier, customer.owner) == ("B", world.owner)
+
+
+def test_a_write_collaborator_may_edit_but_not_share_the_customer(world: OrgWorld) -> None:
+    customer = make_customer(world.owner, "北京星河数据科技有限公司")
+    set_collaborator(world.owner, customer, world.collaborator, CollaboratorAccess.WRITE)
+    before = list(Collaborator.objects.values_list("user_id", "access"))
+    with pytest.raises(PermissionDenied):
+        set_collaborator(world.collaborator, customer, world.stranger, CollaboratorAccess.WRITE)
+    with pytest.raises(PermissionDenied):
+        remove_collaborator(world.collaborator, customer, world.collaborator)
+    assert list(Collaborator.objects.values_list("user_id", "access")) == before
+    # managers above the owner may share it
+    set_collaborator(world.manager_north, customer, world.stranger, CollaboratorAccess.READ)
+    assert Collaborator.objects.filter(customer=customer, user=world.stranger, access="read").exists()

@@ -247,3 +247,18 @@ def test_merge_bumps_the_survivors_version(world: OrgWorld, pair: tuple[Customer
     merge_customers(world.manager_north, survivor, duplicate)
     with pytest.raises(StaleVersion):
         update_customer(world.owner, survivor, {"website": ""}, expected_version=1)
+
+
+def test_a_merged_duplicate_is_not_offered_for_restore(world: OrgWorld) -> None:
+    from django.http import Http404
+
+    from kam.customers.actions import restore_customer
+    from kam.customers.queries import deleted_customers
+
+    survivor = make_customer(world.owner, "北京星河数据科技有限公司")
+    duplicate = make_customer(world.owner, "星河数据（北京）有限公司")
+    merge_customers(world.manager_north, survivor, duplicate)
+    assert not deleted_customers(world.owner).filter(pk=duplicate.pk).exists()
+    assert not deleted_customers(world.admin).filter(pk=duplicate.pk).exists()
+    with pytest.raises(Http404):
+        restore_customer(world.admin, duplicate.pk)

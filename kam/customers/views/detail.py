@@ -38,6 +38,7 @@ from kam.customers.queries import (
     customer_list,
     get_customer_for_user,
     is_pool_admin,
+    may_share,
     ownership_history,
     pools_of,
     service_level_of,
@@ -167,7 +168,7 @@ def _permissions(user: User, customer: Customer) -> dict[str, bool]:
     return {
         "can_write": access.write,
         "can_lock": access.write and owned,
-        "can_collaborate": access.write,
+        "can_collaborate": access.write and may_share(user, customer),
         "can_transfer": access.write and owned and manager,
         "can_return": access.write and owned,
         # Org admins see every pool without being members; they assign (possibly to themselves) instead.
