@@ -238,12 +238,17 @@ class DuplicateCheckIn(Schema):
 
 
 class DuplicateOut(Schema):
-    customer_id: int
+    customer_id: int | None = Field(description="Null when you may not open the match")
     kind: str
     score: int
     visible: bool
     name: str = Field(description="Empty when you may not open the match")
     holder: str = Field(description="Who holds the match: an owner's name or the public pool")
+
+    @staticmethod
+    def resolve_customer_id(match: Any) -> int | None:
+        # Ids of records the user may not open are not handed out (they would confirm existence).
+        return int(match.customer_id) if match.visible else None
 
 
 class DuplicatesProblem(Schema):

@@ -186,7 +186,7 @@ def test_duplicate_check_names_only_matches_the_user_may_open(world: OrgWorld) -
         got[role] = response.status_code if response.status_code != 200 else response.data
     visible = [{"customer_id": scene.customer.pk, "kind": "name", "score": 100, "visible": True,
                 "name": "北京星辰科技有限公司", "holder": "owner"}]  # fmt: skip
-    hidden = [{**visible[0], "visible": False, "name": ""}]
+    hidden = [{**visible[0], "customer_id": None, "visible": False, "name": ""}]
     assert got == {
         "anonymous": 401,
         "outsider": [],
