@@ -169,7 +169,11 @@ def update_customer(
     get_customer_for_user(actor, customer.pk, write=True)
     # Work from the row as it is under the lock, so a concurrent change is neither lost nor
     # recorded with a wrong "old" value.
-    customer = Customer.objects.select_for_update().select_related("industry", "province", "city").get(pk=customer.pk)
+    customer = (
+        Customer.objects.select_for_update(of=("self",))
+        .select_related("industry", "province", "city")
+        .get(pk=customer.pk)
+    )
     if expected_version is not None and customer.version != expected_version:
         raise StaleVersion(customer.version)
     credit_code = data.get("credit_code")
