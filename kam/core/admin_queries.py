@@ -7,11 +7,11 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from kam.core import audit
 from kam.core.models import AuditEntry, Organization, Team, User
+from kam.core.queries import get_or_404
 
 
 @dataclass(frozen=True)
@@ -49,10 +49,7 @@ def teams_for_admin(actor: User) -> QuerySet[Team]:
 
 
 def get_team_for_admin(actor: User, pk: Any) -> Team:
-    try:
-        return Team.objects.select_related("parent").get(pk=int(pk), organization_id=actor.organization_id)
-    except (Team.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return get_or_404(Team.objects.select_related("parent").filter(organization_id=actor.organization_id), pk)
 
 
 def team_members(team: Team) -> QuerySet[User]:
@@ -89,12 +86,9 @@ def user_list(actor: User, filters: UserFilters) -> QuerySet[User]:
 
 
 def get_user_for_admin(actor: User, pk: Any) -> User:
-    try:
-        return User.objects.select_related("team", "organization").get(
-            pk=int(pk), organization_id=actor.organization_id
-        )
-    except (User.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return get_or_404(
+        User.objects.select_related("team", "organization").filter(organization_id=actor.organization_id), pk
+    )
 
 
 def colleagues_for_transfer(actor: User, leaving: User) -> QuerySet[User]:

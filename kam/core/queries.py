@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, QuerySet
+from django.http import Http404
 
 from kam.core.models import ApiToken, Notification, Team, User
+
+_M = TypeVar("_M", bound=Model)
+
+
+def get_or_404(queryset: QuerySet[_M], pk: Any) -> _M:
+    """One row of an already scoped queryset by id; a missing row and a malformed id both answer 404."""
+    try:
+        return queryset.get(pk=int(pk))
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
 
 
 def teams_of(user: User) -> QuerySet[Team]:

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
 from kam.core.models import User
+from kam.core.queries import get_or_404
 from kam.customers.models import Customer, Pool, PoolMember, PoolRule, ServiceLevel
 
 
@@ -33,10 +33,7 @@ def pools_for_admin(actor: User) -> QuerySet[Pool]:
 
 
 def get_pool_for_admin(actor: User, pk: Any) -> Pool:
-    try:
-        return Pool.objects.get(pk=int(pk), organization_id=actor.organization_id)
-    except (Pool.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return get_or_404(Pool.objects.filter(organization_id=actor.organization_id), pk)
 
 
 def pool_memberships(pool: Pool) -> QuerySet[PoolMember]:
@@ -44,10 +41,7 @@ def pool_memberships(pool: Pool) -> QuerySet[PoolMember]:
 
 
 def get_pool_member(pool: Pool, pk: Any) -> PoolMember:
-    try:
-        return PoolMember.objects.select_related("user").get(pk=int(pk), pool=pool)
-    except (PoolMember.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return get_or_404(PoolMember.objects.select_related("user").filter(pool=pool), pk)
 
 
 def membership_candidates(actor: User, pool: Pool) -> QuerySet[User]:
@@ -65,10 +59,7 @@ def pool_rules(pool: Pool) -> QuerySet[PoolRule]:
 
 
 def get_pool_rule(pool: Pool, pk: Any) -> PoolRule:
-    try:
-        return PoolRule.objects.select_related("pool").get(pk=int(pk), pool=pool)
-    except (PoolRule.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return get_or_404(PoolRule.objects.select_related("pool").filter(pool=pool), pk)
 
 
 def service_levels(actor: User) -> dict[str, int]:

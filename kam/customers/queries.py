@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from kam.core.china import phone_key
 from kam.core.models import AuditAction, AuditEntry, Role, Team, User
+from kam.core.queries import get_or_404
 from kam.customers.models import (
     Collaborator,
     CollaboratorAccess,
@@ -105,12 +106,12 @@ def may_share(user: User, customer: Customer) -> bool:
 
 def get_customer_for_user(user: User, pk: Any, write: bool = False) -> Customer:
     """The customer, or 404 when it is missing or hidden, 403 when read-only and `write` is asked."""
-    try:
-        customer = Customer.objects.select_related("owner", "pool", "industry", "province", "city").get(
-            pk=int(pk), organization_id=user.organization_id
-        )
-    except (Customer.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    customer = get_or_404(
+        Customer.objects.select_related("owner", "pool", "industry", "province", "city").filter(
+            organization_id=user.organization_id
+        ),
+        pk,
+    )
     access = customer_access(user, customer)
     if not access.read:
         raise Http404
@@ -124,12 +125,12 @@ def visible_contacts(user: User) -> QuerySet[Contact]:
 
 
 def get_contact_for_user(user: User, pk: Any, write: bool = False) -> Contact:
-    try:
-        contact = Contact.objects.select_related("customer", "reports_to", "relationship_owner").get(
-            pk=int(pk), organization_id=user.organization_id
-        )
-    except (Contact.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    contact = get_or_404(
+        Contact.objects.select_related("customer", "reports_to", "relationship_owner").filter(
+            organization_id=user.organization_id
+        ),
+        pk,
+    )
     access = customer_access(user, contact.customer)
     if not access.read:
         raise Http404
@@ -273,10 +274,7 @@ def pools_of(user: User) -> QuerySet[Pool]:
 
 
 def get_pool_for_user(user: User, pk: Any) -> Pool:
-    try:
-        return pools_of(user).get(pk=int(pk))
-    except (Pool.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return get_or_404(pools_of(user), pk)
 
 
 def admin_pools_of(user: User) -> QuerySet[Pool]:

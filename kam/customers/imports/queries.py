@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from kam.core.models import User
+from kam.core.queries import get_or_404
 from kam.customers.models.imports import ImportJob, RowDecision
 
 # The columns a list of jobs shows; the large JSON columns stay in the database.
@@ -36,10 +36,7 @@ def recent_import_jobs(user: User, limit: int = 10) -> list[ImportJob]:
 
 
 def get_import_job_for_user(user: User, pk: Any) -> ImportJob:
-    try:
-        return import_jobs_of(user).select_related("created_by", "created_by__organization").get(pk=int(pk))
-    except (ImportJob.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+    return get_or_404(import_jobs_of(user).select_related("created_by", "created_by__organization"), pk)
 
 
 # --- the dry run's result, row by row (read from the job's JSON columns: no further queries) ----
