@@ -4,11 +4,13 @@ Auth: `Authorization: Bearer <token>` or the browser session (CSRF on unsafe met
 Docs at /api/v1/docs are served from ninja's bundled static files (no CDN).
 """
 
+from kam.activities import api_calendar, api_followups, api_tasks
 from kam.core import api as core_api
 from kam.core.api_auth import API_AUTH
 from kam.customers import api as customers_api
 from kam.customers.imports import api as imports_api
 from kam.customers.schemas import FIELD_ALIASES as CUSTOMER_FIELD_ALIASES
+from kam.planning import api_briefing, api_plan, api_reports
 
 api = core_api.KamNinjaAPI(
     title="KAM API",
@@ -24,6 +26,9 @@ api.add_router("", core_api.router)
 api.add_router("", customers_api.router)
 # Import jobs (kam/customers/imports/api.py).
 api.add_router("", imports_api.router)
+# The rep's day (issue 3): follow-ups and visits, tasks and requests, calendar, plan, reports, briefing.
+for day_router in (api_followups, api_tasks, api_calendar, api_plan, api_reports, api_briefing):
+    api.add_router("", day_router.router)
 
 
 @api.get("/health", auth=None, tags=["meta"], summary="Liveness check (touches no database)")

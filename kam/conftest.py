@@ -8,6 +8,7 @@ plus an admin, a collaborator and a user of another organization (outsider).
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -35,6 +36,16 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 def _fast_password_hashing(settings: Any) -> None:
     """PBKDF2 at full strength costs seconds per fixture; tests need no real hashing cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_working_calendar() -> Iterator[None]:
+    """The holiday overrides are cached per process, and SQLite reuses organization ids between tests."""
+    from kam.core import workcal
+
+    workcal.clear_caches()
+    yield
+    workcal.clear_caches()
 
 
 class OrgWorld:

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "ninja",
     "kam.core",
     "kam.customers",
+    "kam.activities",
+    "kam.planning",
     "kam.web",
 ]
 
@@ -186,6 +188,14 @@ if os.environ.get("KAM_REDIS_URL"):
     }
 
 EMAIL_BACKEND = os.environ.get("KAM_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The daily digest e-mail goes out at the first `kam tick` at or after this Shanghai hour (0-23).
+# The address users reach KAM at, for links in e-mails and group-robot messages ("" = no links).
+KAM_BASE_URL = os.environ.get("KAM_BASE_URL", "").rstrip("/")
+if KAM_BASE_URL and not KAM_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"KAM_BASE_URL must start with http:// or https://, got {KAM_BASE_URL!r}")
+KAM_DIGEST_HOUR = env_int("KAM_DIGEST_HOUR", 8)
+if not 0 <= KAM_DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured(f"KAM_DIGEST_HOUR must be an hour from 0 to 23, got {KAM_DIGEST_HOUR}")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -22,17 +22,32 @@ def _remove(path: Path) -> None:
 
 
 def _build(scale: str, seed: int) -> dict[str, Any]:
+    # The data is relative to this moment; the day operations run at it (kam.bench.day_operations).
+    clock = timezone.now()
     if scale == "demo":
+        from kam.activities.models import FollowUp, Visit
         from kam.customers.demo.demo_org import build_demo
 
-        demo = build_demo(seed=seed)
-        return {"customers": demo.customers, "contacts": demo.contacts, "users": demo.users, "seconds": demo.seconds}
+        demo = build_demo(seed=seed, now=clock)
+        return {"customers": demo.customers, "contacts": demo.contacts, "users": demo.users,
+                "followups": FollowUp.objects.count(), "visits": Visit.objects.count(), "seconds": demo.seconds,
+                "clock": clock.isoformat()}  # fmt: skip
     from kam.customers.demo.large import LARGE_SIZE, build_large
 
-    large = build_large(seed=seed, size=LARGE_SIZE, progress=True)
+    large = build_large(seed=seed, size=LARGE_SIZE, now=clock, progress=True)
     for line in large.lines():
         print(line)
-    return {"customers": large.customers, "contacts": large.contacts, "users": large.users, "seconds": large.seconds}
+    activities = large.activities
+    return {
+        "customers": large.customers,
+        "contacts": large.contacts,
+        "users": large.users,
+        "followups": activities.followups if activities else 0,
+        "visits": (activities.visits + activities.planned_visits) if activities else 0,
+        "activities_seconds": round(activities.seconds, 1) if activities else 0,
+        "seconds": large.seconds,
+        "clock": clock.isoformat(),
+    }
 
 
 def ensure_dataset(path: Path, scale: str, seed: int, version: int) -> dict[str, Any]:

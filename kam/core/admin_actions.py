@@ -19,10 +19,12 @@ from django.utils.translation import gettext as _
 from kam.core import audit
 from kam.core.actions import create_team
 from kam.core.errors import refuse
-from kam.core.models import AuditAction, AuditEntry, Organization, Role, Team, User
+from kam.core.models import AuditAction, AuditEntry, Organization, Role, Team, User, WebhookKind
 
-ORGANIZATION_FIELDS = ["name", "dedup_mode", "default_holding_limit", "default_lock_limit"]
-TEAM_FIELDS = ["name", "kind"]
+ORGANIZATION_FIELDS = ["name", "dedup_mode", "default_holding_limit", "default_lock_limit", "checkin_radius_m"]
+TEAM_FIELDS = ["name", "kind", "webhook_kind", "webhook_url"]
+# Audited without its values, like a password: the history says that it changed, not to what.
+TEAM_SECRET_FIELDS = ["webhook_secret"]
 USER_FIELDS = [
     "username",
     "display_name",
@@ -34,6 +36,7 @@ USER_FIELDS = [
     "lock_limit",
 ]
 PATH_MAX_LENGTH = Team._meta.get_field("path").max_length or 255
+CHECKIN_RADIUS_MIN, CHECKIN_RADIUS_MAX = 50, 5000
 
 
 def require_admin(actor: User) -> None:
@@ -73,16 +76,29 @@ def _record_org_changes(actor: User, org: Organization, before: Mapping[str, str
 
 @transaction.atomic
 def update_organization(
-    actor: User, *, name: str, dedup_mode: str, default_holding_limit: int, default_lock_limit: int
+    actor: User,
+    *,
+    name: str,
+    dedup_mode: str,
+    default_holding_limit: int,
+    default_lock_limit: int,
+    checkin_radius_m: int,
 ) -> Organization:
-    """Change the organization's name, duplicate handling (block/warn) and default limits."""
+    """Change the organization's name, duplicate handling (block/warn), default limits and check-in radius."""
     require_admin(actor)
+    if not CHECKIN_RADIUS_MIN <= checkin_radius_m <= CHECKIN_RADIUS_MAX:
+        raise refuse(
+            _("Enter a radius between %(min)d and %(max)d metres.")
+            % {"min": CHECKIN_RADIUS_MIN, "max": CHECKIN_RADIUS_MAX},
+            "checkin_radius_m",
+        )
     org = Organization.objects.select_for_update().get(pk=actor.organization_id)
     before = audit.snapshot(org, ORGANIZATION_FIELDS)
     org.name = name
     org.dedup_mode = dedup_mode
     org.default_holding_limit = default_holding_limit
     org.default_lock_limit = default_lock_limit
+    org.checkin_radius_m = checkin_radius_m
     org.save(update_fields=ORGANIZATION_FIELDS)
     _record_org_changes(actor, org, before)
     return org
@@ -135,17 +151,46 @@ def add_team(actor: User, *, name: str, parent: Team | None, kind: str) -> Team:
     return team
 
 
+def _check_webhook(kind: str, url: str, secret: str) -> None:
+    if kind and kind not in WebhookKind.values:
+        raise refuse(_("Choose a WeCom or DingTalk group robot."), "webhook_kind")
+    if kind and not url:
+        raise refuse(_("Enter the robot's webhook address."), "webhook_url")
+    if url and not kind:
+        raise refuse(_("Choose which kind of robot this address belongs to."), "webhook_kind")
+    if url and not url.lower().startswith(("http://", "https://")):
+        raise refuse(_("Enter an address starting with http:// or https://."), "webhook_url")
+    if secret and kind != WebhookKind.DINGTALK:
+        raise refuse(_("Only DingTalk robots sign their messages; leave the secret empty."), "webhook_secret")
+
+
 @transaction.atomic
-def update_team(actor: User, team: Team, *, name: str, kind: str) -> Team:
-    """Rename a team or change its kind (company, region, team)."""
+def update_team(
+    actor: User,
+    team: Team,
+    *,
+    name: str,
+    kind: str,
+    webhook_kind: str = "",
+    webhook_url: str = "",
+    webhook_secret: str = "",
+) -> Team:
+    """Rename a team, change its kind (company, region, team) or its group-robot webhook (none: all empty)."""
     require_admin(actor)
+    _check_webhook(webhook_kind, webhook_url, webhook_secret)
     team = _locked_team(actor, team)
     _check_sibling_name(actor, name, team.parent, exclude=team)
     before = audit.snapshot(team, TEAM_FIELDS)
+    secret_changed = team.webhook_secret != webhook_secret
     team.name = name
     team.kind = kind
-    team.save(update_fields=TEAM_FIELDS)
+    team.webhook_kind = webhook_kind
+    team.webhook_url = webhook_url
+    team.webhook_secret = webhook_secret
+    team.save(update_fields=TEAM_FIELDS + TEAM_SECRET_FIELDS)
     audit.record_changes(actor, team, before)
+    if secret_changed:
+        audit.record(actor, team, AuditAction.UPDATE, field="webhook_secret")
     return team
 
 

@@ -18,7 +18,7 @@ from django_stubs_ext import StrOrPromise
 
 from kam.core.admin_queries import UserFilters, depth_of, teams_for_admin
 from kam.core.china import normalize_phone
-from kam.core.models import Role, Team, TeamKind, User
+from kam.core.models import Role, Team, TeamKind, User, WebhookKind
 from kam.core.models.org import DedupMode
 
 # Django 5.2 words this validator message with %d; its own zh_Hans catalogue only knows the older
@@ -57,6 +57,12 @@ class OrganizationForm(forms.Form):
         min_value=0,
         max_value=LIMIT_MAX,
         help_text=_("How many customers one person may lock against recycling, unless their account says otherwise."),
+    )
+    checkin_radius_m = forms.IntegerField(
+        label=_("Visit check-in radius (m)"),
+        min_value=50,
+        max_value=5000,
+        help_text=_("A check-in farther than this from the customer's stored location is flagged as out of range."),
     )
 
 
@@ -97,6 +103,48 @@ class TeamCreateForm(forms.Form):
 class TeamEditForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=TeamKind.choices)
+    webhook_kind = forms.ChoiceField(
+        label=_("Group robot"),
+        choices=[("", _("(none)")), *WebhookKind.choices],
+        required=False,
+        help_text=_("A WeCom or DingTalk group robot that receives the team's notifications."),
+    )
+    webhook_url = forms.URLField(
+        label=_("Webhook address"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"autocomplete": "off"}),
+        help_text=_("The robot's address as the group settings show it, starting with https://."),
+    )
+    webhook_secret = forms.CharField(
+        label=_("Signing secret"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_("DingTalk only, when the robot signs its messages (加签); leave empty otherwise."),
+    )
+
+    def clean_webhook_url(self) -> str:
+        url: str = self.cleaned_data.get("webhook_url") or ""
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise ValidationError(_("Enter an address starting with http:// or https://."), code="scheme")
+        return url
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        kind, url, secret = (cleaned.get(name) for name in ("webhook_kind", "webhook_url", "webhook_secret"))
+        if kind and not url and "webhook_url" not in self.errors:
+            self.add_error("webhook_url", _("Enter the robot's webhook address."))
+        if url and not kind:
+            self.add_error("webhook_kind", _("Choose which kind of robot this address belongs to."))
+        if secret and kind != WebhookKind.DINGTALK:
+            self.add_error("webhook_secret", _("Only DingTalk robots sign their messages; leave the secret empty."))
+        return cleaned
+
+
+def team_initial(team: Team) -> dict[str, Any]:
+    return {name: getattr(team, name) for name in TeamEditForm.base_fields}
 
 
 class TeamMoveForm(forms.Form):
@@ -246,3 +294,35 @@ class DeactivateForm(forms.Form):
     def __init__(self, *args: Any, colleagues: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["transfer_to"].queryset = colleagues  # type: ignore[attr-defined]
+
+
+WORKDAY_CHOICES = [("0", _("Day off")), ("1", _("Working day"))]
+
+
+class HolidayOverrideForm(forms.Form):
+    """One date that differs from the statutory calendar for this organization."""
+
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    is_workday = forms.TypedChoiceField(
+        label=_("The day is"),
+        choices=WORKDAY_CHOICES,
+        coerce=lambda value: value == "1",
+        empty_value=None,
+        help_text=_("A day off (company holiday, a statutory holiday KAM does not know yet) or a working day (调休)."),
+    )
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=50,
+        required=False,
+        help_text=_("Shown on the calendar, e.g. 国庆节 or 调休上班."),
+    )
+
+
+def override_initial(override: Any) -> dict[str, Any]:
+    return {"day": override.day, "is_workday": "1" if override.is_workday else "0", "name": override.name}
+
+
+class HolidayYearForm(forms.Form):
+    """The year shown on the holidays page; an invalid value falls back to this year."""
+
+    year = forms.IntegerField(min_value=2000, max_value=2099, required=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db import models
@@ -10,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kam.core import audit
-from kam.core.models import AuditEntry, Organization, Team, User
+from kam.core.models import AuditEntry, HolidayOverride, Organization, Team, User
 from kam.core.queries import get_or_404
 
 
@@ -132,6 +133,9 @@ EXTRA_LABELS = {
     "locked_until": _("Locked until"),
     "failed_logins": _("Failed logins"),
     "visit_cadence_days": _("Visit cadence (days)"),
+    "webhook_secret": _("Signing secret"),
+    "calendar_feed": _("Calendar feed"),
+    "override": _("Override"),
 }
 
 
@@ -163,3 +167,27 @@ def organization_history(actor: User) -> list[HistoryRow]:
         else:  # a service level: say which tier
             rows.append(HistoryRow(entry, f"{entry.entity_repr} · {_label(None, entry.field)}"))
     return rows
+
+
+# --- working calendar (节假日) ----------------------------------------------------------------
+
+
+def holiday_overrides(actor: User, year: int) -> QuerySet[HolidayOverride]:
+    """The organization's overrides in `year`, by date."""
+    return HolidayOverride.objects.filter(
+        organization_id=actor.organization_id, day__gte=date(year, 1, 1), day__lte=date(year, 12, 31)
+    ).order_by("day")
+
+
+def get_holiday_override_for_admin(actor: User, pk: Any) -> HolidayOverride:
+    return get_or_404(HolidayOverride.objects.filter(organization_id=actor.organization_id), pk)
+
+
+def holiday_history(actor: User) -> list[HistoryRow]:
+    """The latest changes of the organization's holiday overrides."""
+    entries = (
+        AuditEntry.objects.filter(organization_id=actor.organization_id, entity="core.holidayoverride")
+        .select_related("actor")
+        .order_by("-at", "-id")[:HISTORY_ROWS]
+    )
+    return [HistoryRow(entry, f"{entry.entity_repr} · {_label(HolidayOverride, entry.field)}") for entry in entries]

@@ -15,13 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, ValidationError, ValidationErrorContext
-from ninja.pagination import LimitOffsetPagination
+from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import PlainSerializer
 
 from kam.core.api_auth import actor
 from kam.core.errors import StaleVersion
-from kam.core.models import Team, User
+from kam.core.models import Notification, Team, User
+from kam.core.notifications import mark_all_read, read_notification
 from kam.core.queries import colleagues_of, teams_of
+from kam.core.queries_notifications import notifications_for
 
 
 def _local_iso(value: datetime) -> str:
@@ -213,3 +215,51 @@ def users(request: HttpRequest) -> list[User]:
 @router.get("/teams", response=list[TeamOut], summary="The team tree, in path order")
 def teams(request: HttpRequest) -> list[Team]:
     return list(teams_of(actor(request)))
+
+
+# --- notifications: the signed-in user's own bell -------------------------------------------------
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    created_at: LocalDateTime
+    read_at: LocalDateTime | None
+
+
+class MarkedOut(Schema):
+    marked: int
+
+
+@router.get(
+    "/notifications",
+    response=list[NotificationOut],
+    tags=["notifications"],
+    summary="My notifications, newest first (unread=true: only unread ones)",
+)
+@paginate(KamLimitOffsetPagination)
+def notifications(request: HttpRequest, unread: bool = False) -> Any:
+    return notifications_for(actor(request), unread_only=unread)
+
+
+@router.post(
+    "/notifications/read-all",
+    response=MarkedOut,
+    tags=["notifications"],
+    summary="Mark all my unread notifications read",
+)
+def notifications_read_all(request: HttpRequest) -> dict[str, int]:
+    return {"marked": mark_all_read(actor(request))}
+
+
+@router.post(
+    "/notifications/{notification_id}/read",
+    response={200: NotificationOut, 404: Problem},
+    tags=["notifications"],
+    summary="Mark one of my notifications read (an earlier read time is kept)",
+)
+def notification_read(request: HttpRequest, notification_id: DbId) -> Notification:
+    return read_notification(actor(request), notification_id)

@@ -1,8 +1,9 @@
-"""The admin console under /admin/: organization, teams, users, and the customer pools' settings."""
+"""The admin console under /admin/: organization, teams, users, holidays, and the customer pools' settings."""
 
 from django.urls import URLPattern, path
 
 from kam.core import views_admin as views
+from kam.core import views_admin_holidays as holidays
 from kam.customers.views import pool_admin
 
 urlpatterns: list[URLPattern] = [
@@ -21,6 +22,10 @@ urlpatterns: list[URLPattern] = [
     path("users/<int:pk>/reactivate/", views.admin_user_reactivate, name="admin-user-reactivate"),
     path("users/<int:pk>/password/", views.admin_user_password, name="admin-user-password"),
     path("users/<int:pk>/unlock/", views.admin_user_unlock, name="admin-user-unlock"),
+    path("holidays/", holidays.admin_holidays, name="admin-holidays"),
+    path("holidays/new/", holidays.admin_holiday_create, name="admin-holiday-create"),
+    path("holidays/<int:pk>/", holidays.admin_holiday_edit, name="admin-holiday-edit"),
+    path("holidays/<int:pk>/delete/", holidays.admin_holiday_delete, name="admin-holiday-delete"),
     path("pools/", pool_admin.admin_pool_list, name="admin-pool-list"),
     path("pools/new/", pool_admin.admin_pool_create, name="admin-pool-create"),
     path("pools/<int:pk>/", pool_admin.admin_pool_edit, name="admin-pool-edit"),

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kam.core import admin_actions as actions
 from kam.core import admin_queries as queries
+from kam.core import workcal
 from kam.core.admin_forms import (
     DeactivateForm,
     OrganizationForm,
@@ -36,6 +37,7 @@ from kam.core.admin_forms import (
     UserFilterForm,
     UserForm,
     initial_of,
+    team_initial,
 )
 from kam.core.models import Organization, User
 from kam.customers.actions.pool_admin import deactivate_and_hand_over, set_service_levels
@@ -88,7 +90,14 @@ def flash_errors(request: HttpRequest, exc: ValidationError) -> None:
 @require_GET
 def admin_home(request: HttpRequest) -> HttpResponse:
     """The console's front page: what there is to manage, with counts."""
-    return render(request, "core/admin_home.html", {"summary": queries.console_summary(actor_of(request))})
+    user = actor_of(request)
+    context = {
+        "summary": queries.console_summary(user),
+        "calendar_warnings": workcal.calendar_warnings(
+            user.organization_id, workcal.warning_years(timezone.localdate())
+        ),
+    }
+    return render(request, "core/admin_home.html", context)
 
 
 def _organization_page(
@@ -103,6 +112,7 @@ def _organization_page(
                 "dedup_mode": org.dedup_mode,
                 "default_holding_limit": org.default_holding_limit,
                 "default_lock_limit": org.default_lock_limit,
+                "checkin_radius_m": org.checkin_radius_m,
             }
         )
     if level_form is None:
@@ -185,7 +195,7 @@ def _team_page(
     context = {
         "team": team,
         "members": list(queries.team_members(team)),
-        "edit_form": edit_form or TeamEditForm(initial={"name": team.name, "kind": team.kind}),
+        "edit_form": edit_form or TeamEditForm(initial=team_initial(team)),
         "move_form": move_form or TeamMoveForm(actor=user, team=team, initial={"parent": team.parent_id}),
         "history": queries.history_of(team),
     }

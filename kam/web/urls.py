@@ -13,5 +13,6 @@ urlpatterns: list[URLPattern] = [
     path("settings/tokens/<int:pk>/revoke/", views.token_revoke, name="token-revoke"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification-read"),
+    path("notifications/read-all/", views.notification_read_all, name="notification-read-all"),
     path("search/", views.search, name="search"),
 ]

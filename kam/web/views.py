@@ -13,15 +13,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.middleware import HtmxDetails
 
+from kam.activities.feeds import feed_of
+from kam.activities.views_calendar import feed_url
 from kam.core.actions import create_api_token, revoke_api_token
 from kam.core.models import User
-from kam.core.notifications import mark_read
-from kam.core.queries import notifications_of, tokens_of
+from kam.core.notifications import mark_all_read, read_notification
+from kam.core.queries import tokens_of
+from kam.core.queries_notifications import notification_page, page_number
 from kam.customers.queries import search as search_records
 from kam.web.forms import LoginForm, TokenCreateForm
 from kam.web.summary import home_summary
@@ -62,7 +65,12 @@ def _settings_context(user: User, form: TokenCreateForm | None = None) -> dict[s
 @require_safe
 @login_required
 def settings_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/settings.html", _settings_context(_user(request)))
+    user = _user(request)
+    context = _settings_context(user)
+    feed = feed_of(user)
+    # The secret address of the personal .ics feed (kam/activities/feeds.py); "" before one is created.
+    context["calendar_feed"] = {"url": feed_url(request, feed.token) if feed is not None else ""}
+    return render(request, "web/settings.html", context)
 
 
 @never_cache
@@ -90,23 +98,43 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/notifications.html", {"notifications": notifications_of(_user(request))})
+    """The notification centre: all or only unread (`?unread=1`), newest first, paged."""
+    unread_only = request.GET.get("unread") == "1"
+    page = notification_page(_user(request), unread_only=unread_only, number=page_number(request.GET.get("page")))
+    context = {"notifications": page.items, "page": page, "unread_only": unread_only}
+    return render(request, "web/notifications.html", context)
+
+
+def _local_path(request: HttpRequest, target: str) -> bool:
+    # Only paths: redirect() would try to reverse anything else as a URL name.
+    return (
+        bool(target)
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    )
 
 
 @require_POST
 @login_required
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mark read, then go where the notification points (a local URL only) or back to the list."""
-    if not mark_read(_user(request), pk):
-        raise Http404
-    target = request.POST.get("next", "")
-    # Only paths: redirect() would try to reverse anything else as a URL name.
-    if (
-        target
-        and target.startswith("/")
-        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
-    ):
-        return redirect(target)
+    """Mark read, then go where the notification points (a local URL only), else to `next` or the list."""
+    notification = read_notification(_user(request), pk)
+    for target in (notification.url, request.POST.get("next", "")):
+        if _local_path(request, target):
+            return redirect(target)
+    return redirect("notifications")
+
+
+@require_POST
+@login_required
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    count = mark_all_read(_user(request))
+    if count:
+        messages.success(
+            request,
+            ngettext("%(count)d notification marked as read.", "%(count)d notifications marked as read.", count)
+            % {"count": count},
+        )
     return redirect("notifications")
 
 

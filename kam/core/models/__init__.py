@@ -1,6 +1,7 @@
 from kam.core.models.audit import AuditAction, AuditEntry
-from kam.core.models.notifications import Notification
-from kam.core.models.org import Organization, Role, Team, TeamKind, User
+from kam.core.models.calendar import HolidayOverride
+from kam.core.models.notifications import Notification, WebhookMessage
+from kam.core.models.org import Organization, Role, Team, TeamKind, User, WebhookKind
 from kam.core.models.softdelete import SoftDeleteModel
 from kam.core.models.tokens import ApiToken
 
@@ -8,6 +9,7 @@ __all__ = [
     "ApiToken",
     "AuditAction",
     "AuditEntry",
+    "HolidayOverride",
     "Notification",
     "Organization",
     "Role",
@@ -15,4 +17,6 @@ __all__ = [
     "Team",
     "TeamKind",
     "User",
+    "WebhookKind",
+    "WebhookMessage",
 ]

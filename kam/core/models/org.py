@@ -28,6 +28,8 @@ class Organization(models.Model):
     # Defaults for users whose own limit is empty (拥有客户数上限 / 锁定客户数上限).
     default_holding_limit = models.PositiveIntegerField(_("default holding limit"), default=200)
     default_lock_limit = models.PositiveIntegerField(_("default lock limit"), default=20)
+    # A visit check-in farther than this from the customer's stored point is flagged out of range.
+    checkin_radius_m = models.PositiveIntegerField(_("check-in radius (m)"), default=500)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -44,6 +46,11 @@ class TeamKind(models.TextChoices):
     TEAM = "team", _("Team")
 
 
+class WebhookKind(models.TextChoices):
+    WECOM = "wecom", _("WeCom group robot")
+    DINGTALK = "dingtalk", _("DingTalk group robot")
+
+
 class Team(models.Model):
     """A node of the 公司 → 大区 → 团队 tree.
 
@@ -58,6 +65,11 @@ class Team(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
     )
     path = models.CharField(max_length=255, editable=False, default="")
+    # Optional group-robot webhook (企业微信/钉钉) that receives the team's notifications.
+    webhook_kind = models.CharField(_("group robot"), max_length=10, choices=WebhookKind.choices, blank=True)
+    webhook_url = models.URLField(_("webhook address"), max_length=500, blank=True)
+    # DingTalk 加签 secret; empty when the robot uses keywords or IP allow-lists instead.
+    webhook_secret = models.CharField(_("signing secret"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("team")
@@ -86,6 +98,8 @@ class Role(models.TextChoices):
     PRESALES = "presales", _("Presales")
     SERVICE = "service", _("Service")
     FINANCE = "finance", _("Finance")
+    LEGAL = "legal", _("Legal")
+    DELIVERY = "delivery", _("Delivery")
 
 
 # Roles that see everything owned below their team in the tree.
@@ -111,6 +125,8 @@ class User(AbstractUser):
     lock_limit = models.PositiveIntegerField(_("lock limit"), null=True, blank=True)
     failed_logins = models.PositiveIntegerField(default=0, editable=False)
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # The Shanghai date of the last daily digest e-mail, so `kam tick` sends one per day.
+    digest_sent_on = models.DateField(null=True, blank=True, editable=False)
 
     objects: ClassVar[KamUserManager] = KamUserManager()  # type: ignore[assignment]
 

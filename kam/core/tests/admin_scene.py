@@ -1,13 +1,14 @@
 """Builders for the admin console tests (not a test module itself).
 
 A scene adds to the `world` organization: an empty leaf team, a deactivated and a locked account,
-a pool with a member and a rule, an empty pool, service levels, and one customer owned by `owner`.
+a pool with a member and a rule, an empty pool, service levels, one customer owned by `owner`,
+and a holiday override (a company day off).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
@@ -16,8 +17,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kam.conftest import OrgWorld
+from kam.core import workcal
 from kam.core.actions import create_team
-from kam.core.models import AuditEntry, Organization, Team, User
+from kam.core.models import AuditEntry, HolidayOverride, Organization, Team, User
 from kam.customers.actions import create_customer
 from kam.customers.models import Customer, Pool, PoolMember, PoolRule, ServiceLevel
 
@@ -35,6 +37,7 @@ class AdminScene:
     member: PoolMember
     rule: PoolRule
     customer: Customer
+    holiday: HolidayOverride
 
 
 def build_scene(world: OrgWorld) -> AdminScene:
@@ -51,7 +54,11 @@ def build_scene(world: OrgWorld) -> AdminScene:
     ServiceLevel.objects.create(organization=world.org, tier="A", visit_cadence_days=7)
     customer = create_customer(world.owner, {"name": "北京星河数据科技有限公司"}, confirm_duplicates=True)
     create_customer(world.admin, {"name": "天津远航物流有限公司"}, pool=pool, confirm_duplicates=True)
-    return AdminScene(world, empty_team, inactive, locked, pool, empty_pool, member, rule, customer)
+    holiday = HolidayOverride.objects.create(
+        organization=world.org, day=date(2026, 12, 31), is_workday=False, name="年会"
+    )
+    workcal.forget_overrides(world.org.pk)
+    return AdminScene(world, empty_team, inactive, locked, pool, empty_pool, member, rule, customer, holiday)
 
 
 def english_client(user: User | None) -> Client:
@@ -87,6 +94,7 @@ def org_fingerprint(org: Organization) -> tuple[Any, ...]:
         list(PoolRule.objects.filter(pool__organization=org).order_by("pk").values()),
         list(ServiceLevel.objects.filter(organization=org).order_by("pk").values()),
         list(Customer.all_objects.filter(organization=org).order_by("pk").values("owner_id", "pool_id")),
+        list(HolidayOverride.objects.filter(organization=org).order_by("pk").values()),
         AuditEntry.objects.filter(organization=org).count(),
     )
 

@@ -76,7 +76,13 @@ ENDPOINTS = [
     Endpoint(
         "admin-organization",
         "post",
-        data=lambda s: {"name": "新名字", "dedup_mode": "block", "default_holding_limit": 50, "default_lock_limit": 5},
+        data=lambda s: {
+            "name": "新名字",
+            "dedup_mode": "block",
+            "default_holding_limit": 50,
+            "default_lock_limit": 5,
+            "checkin_radius_m": 300,
+        },
         admin_status=302,
         outsider_status=302,
     ),
@@ -100,7 +106,13 @@ ENDPOINTS = [
         "admin-team-edit",
         "post",
         args=lambda s: [s.world.beijing.pk],
-        data=lambda s: {"name": "北京二组", "kind": "team"},
+        data=lambda s: {
+            "name": "北京二组",
+            "kind": "team",
+            "webhook_kind": "dingtalk",
+            "webhook_url": "https://oapi.dingtalk.com/robot/send?access_token=abc",
+            "webhook_secret": "SEC123",
+        },
         admin_status=302,
     ),
     Endpoint(
@@ -134,6 +146,23 @@ ENDPOINTS = [
         admin_status=302,
     ),
     Endpoint("admin-user-unlock", "post", args=lambda s: [s.locked.pk], admin_status=302),
+    Endpoint("admin-holidays", "get", outsider_status=200),
+    Endpoint(
+        "admin-holiday-create",
+        "post",
+        data=lambda s: {"day": "2027-10-08", "is_workday": "0", "name": "国庆节"},
+        admin_status=302,
+        outsider_status=302,  # an override of their own organization
+    ),
+    Endpoint("admin-holiday-edit", "get", args=lambda s: [s.holiday.pk]),
+    Endpoint(
+        "admin-holiday-edit",
+        "post",
+        args=lambda s: [s.holiday.pk],
+        data=lambda s: {"day": "2026-12-31", "is_workday": "0", "name": "年会 (全天)"},
+        admin_status=302,
+    ),
+    Endpoint("admin-holiday-delete", "post", args=lambda s: [s.holiday.pk], admin_status=302),
     Endpoint("admin-pool-list", "get", outsider_status=200),
     Endpoint("admin-pool-create", "get", outsider_status=200),
     Endpoint(
@@ -228,7 +257,7 @@ def test_admin_of_another_organization_cannot_reach_this_one(world: OrgWorld, en
     assert org_fingerprint(world.org) == before
     if response.status_code == 200:
         body = response.content.decode()
-        for foreign in ("测试科技有限公司", "北京一组", "华北公海", "teammate"):
+        for foreign in ("测试科技有限公司", "北京一组", "华北公海", "teammate", "年会"):
             assert foreign not in body
 
 

@@ -15,7 +15,13 @@ from kam.customers.actions.pool_admin import set_service_levels
 from kam.customers.models import Customer, ServiceLevel
 from kam.customers.queries import service_level_of
 
-SETTINGS = {"name": "测试科技有限公司", "dedup_mode": "warn", "default_holding_limit": 200, "default_lock_limit": 20}
+SETTINGS = {
+    "name": "测试科技有限公司",
+    "dedup_mode": "warn",
+    "default_holding_limit": 200,
+    "default_lock_limit": 20,
+    "checkin_radius_m": 500,
+}
 
 
 def test_settings_page_shows_the_current_values(world: OrgWorld) -> None:
@@ -66,6 +72,10 @@ def test_default_limits_apply_to_users_without_their_own(world: OrgWorld) -> Non
         ({"default_holding_limit": 0}, "default_holding_limit"),
         ({"default_lock_limit": -1}, "default_lock_limit"),
         ({"default_lock_limit": "many"}, "default_lock_limit"),
+        ({"checkin_radius_m": 49}, "checkin_radius_m"),
+        ({"checkin_radius_m": 5001}, "checkin_radius_m"),
+        ({"checkin_radius_m": ""}, "checkin_radius_m"),
+        ({"checkin_radius_m": "99999999999999999999999"}, "checkin_radius_m"),
     ],
 )
 def test_bad_settings_are_field_errors_and_change_nothing(

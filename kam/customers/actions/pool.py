@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -20,10 +19,10 @@ from django.utils.translation import gettext as _
 from kam.core import audit
 from kam.core.errors import refuse
 from kam.core.models import AuditAction, Notification, Role, User
+from kam.core.notify import notify
 from kam.customers.actions.customers import check_holding_limit
 from kam.customers.models import (
     Customer,
-    CustomerStatus,
     OwnershipChange,
     OwnershipKind,
     Pool,
@@ -31,6 +30,7 @@ from kam.customers.models import (
     PoolRule,
     RecycleReason,
 )
+from kam.customers.pool_rules import clock_before, rule_candidates
 from kam.customers.queries import get_customer_for_user, is_pool_admin, owns_or_supervises
 
 WARNING_KIND = "pool.warning"
@@ -220,31 +220,6 @@ class RecycleSummary:
     warned: list[int] = field(default_factory=list)
 
 
-def _rule_candidates(rule: PoolRule) -> QuerySet[Customer]:
-    members = PoolMember.objects.filter(pool_id=rule.pool_id).values("user_id")
-    qs = Customer.objects.filter(organization_id=rule.pool.organization_id, owner_id__in=members)
-    if rule.tier:
-        qs = qs.filter(tier=rule.tier)
-    else:
-        # A tier with its own rule of this kind follows that rule, not the generic one.
-        own = PoolRule.objects.filter(pool_id=rule.pool_id, reason=rule.reason, active=True).exclude(tier="")
-        qs = qs.exclude(tier__in=own.values("tier"))
-    if rule.exempt_locked:
-        qs = qs.filter(locked=False)
-    if rule.exempt_won:
-        qs = qs.filter(won_at__isnull=True).exclude(status=CustomerStatus.ACTIVE)
-    return qs
-
-
-def _clock_before(rule: PoolRule, moment: datetime) -> Q:
-    """Customers whose rule clock started before `moment`."""
-    if rule.reason == RecycleReason.NO_FOLLOWUP:
-        # The clock restarts with every follow-up and with every new owner (a follow-up of the
-        # previous owner must not make a just-claimed customer due at once).
-        return Q(owner_since__lt=moment) & (Q(last_followup_at__isnull=True) | Q(last_followup_at__lt=moment))
-    return Q(owner_since__lt=moment)
-
-
 def _warn(customer: Customer, rule: PoolRule, now: datetime) -> bool:
     assert customer.owner_id is not None
     url = reverse("customer-detail", args=[customer.pk])
@@ -254,14 +229,14 @@ def _warn(customer: Customer, rule: PoolRule, now: datetime) -> bool:
     ).exists():
         return False
     reason = RecycleReason(rule.reason).label
-    Notification.objects.create(
-        organization_id=customer.organization_id,
-        user_id=customer.owner_id,
-        kind=WARNING_KIND,
-        title=_("%(customer)s will return to the public pool soon") % {"customer": customer.name},
-        body=_("Rule: %(reason)s for %(days)d days. Follow up or lock it to keep it.")
+    assert customer.owner is not None  # the candidates are loaded with their owner
+    notify(
+        customer.owner,
+        WARNING_KIND,
+        _("%(customer)s will return to the public pool soon") % {"customer": customer.name},
+        _("Rule: %(reason)s for %(days)d days. Follow up or lock it to keep it.")
         % {"reason": reason, "days": rule.days},
-        url=url,
+        url,
     )
     return True
 
@@ -275,7 +250,7 @@ def apply_pool_rules(*, now: datetime | None = None, organization_id: int | None
         rules = rules.filter(pool__organization_id=organization_id)
     for rule in rules.order_by("pool_id", "id"):
         due = now - timedelta(days=rule.days)
-        for customer in _rule_candidates(rule).filter(_clock_before(rule, due)).select_related("owner"):
+        for customer in rule_candidates(rule).filter(clock_before(rule, due)).select_related("owner"):
             with transaction.atomic():
                 previous = customer.owner
                 moved = Customer.objects.filter(pk=customer.pk, owner=previous).update(
@@ -294,7 +269,7 @@ def apply_pool_rules(*, now: datetime | None = None, organization_id: int | None
                     )
                     summary.returned.append(customer.pk)
         warn_from = due + timedelta(days=rule.pool.warn_days_before)
-        warn_qs = _rule_candidates(rule).filter(_clock_before(rule, warn_from)).exclude(pk__in=summary.returned)
+        warn_qs = rule_candidates(rule).filter(clock_before(rule, warn_from)).exclude(pk__in=summary.returned)
         for customer in warn_qs.select_related("owner"):
             with transaction.atomic():
                 if _warn(customer, rule, now):

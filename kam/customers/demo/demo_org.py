@@ -2,7 +2,9 @@
 
 Customers, contacts, collaborators, locks, transfers and returns go through the real actions, so
 the audit trail and the ownership history are what the product itself would have written; then
-the timestamps are moved into the past with queryset updates, so the data tells a story.
+the timestamps are moved into the past with queryset updates, so the data tells a story. Last, a
+lived-in month of the reps' day (follow-ups, visits, tasks, requests, 日报, market news) is
+bulk-inserted relative to `now` (kam.activities.demo, kam.planning.demo).
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ class DemoSummary:
     contacts: int = 0
     in_pool: int = 0
     seconds: float = 0.0
+    activity_lines: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -176,8 +179,27 @@ def _collaborators_and_locks(build: _Build, owned: list[Customer]) -> None:
         set_locked(customer.owner, customer, True)  # type: ignore[arg-type]
 
 
+def _the_month(org: Organization, users: dict[str, User], now: datetime, seed: int) -> list[str]:
+    """The reps' last four weeks: activities first, then the reports written from them."""
+    from kam.activities.demo import build_demo_activities, summarize
+    from kam.activities.models import CoordinationRequest, FollowUp, RequestComment, Task, Visit
+    from kam.customers.demo.timestamps import manual_timestamps
+    from kam.planning.demo import build_reports
+    from kam.planning.models import MarketNews, ReportComment, ReportRead, WorkReport
+
+    with manual_timestamps(FollowUp, Visit, Task, CoordinationRequest, RequestComment, WorkReport, ReportRead,
+                           ReportComment, MarketNews):  # fmt: skip
+        world = build_demo_activities(org, users, now, seed)
+        reports = build_reports(world)
+    return [
+        summarize(world).line(),
+        f"{reports['reports']} submitted reports, {reports['drafts']} drafts, {reports['missing']} daily reports "
+        f"missing, {reports['news']} market news",
+    ]
+
+
 def build_demo(*, seed: int = 2024, now: datetime | None = None) -> DemoSummary:
-    """Create the demo organisation with its people, pool and 300 customers (5–10 seconds)."""
+    """Create the demo organisation with its people, pool, 300 customers and their last month (5–10 seconds)."""
     started = time.perf_counter()
     with transaction.atomic():
         org = Organization.objects.create(name=DEMO_NAME, code=DEMO_CODE)
@@ -193,6 +215,7 @@ def build_demo(*, seed: int = 2024, now: datetime | None = None) -> DemoSummary:
         _ownership_moves(build, owned)
         _collaborators_and_locks(build, owned)
         backdate(org, build.stories, build.events, fab.rng, build.now)
+        activity_lines = _the_month(org, users, build.now, seed)
     return DemoSummary(
         organization=org,
         users=len(users),
@@ -200,4 +223,5 @@ def build_demo(*, seed: int = 2024, now: datetime | None = None) -> DemoSummary:
         contacts=build.contacts,
         in_pool=Customer.objects.filter(organization=org).in_pool().count(),
         seconds=time.perf_counter() - started,
+        activity_lines=activity_lines,
     )

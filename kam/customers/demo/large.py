@@ -1,8 +1,10 @@
-"""The DESIGN.md §5 "large" dataset: 400 reps in a deep team tree, 20k customers, 200k contacts.
+"""The DESIGN.md §5 "large" dataset: 400 reps in a deep team tree, 20k customers, 200k contacts, 2M activities.
 
 The fast path: rows are built in memory (search columns by kam.customers.search_index, valid credit
 codes, the same fabricator as the demo) and written with bulk_create in batches, one transaction per
-batch. Activities and opportunities are not generated yet: those modules do not exist.
+batch. Then a year of activities (kam.activities.demo.large: 1.8M follow-ups, 200k visits, tasks and
+requests) goes in with executemany in one transaction. Opportunities are not generated yet: that
+module does not exist.
 """
 
 from __future__ import annotations
@@ -10,26 +12,27 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from kam.activities.demo.large import LargeActivities, build_large_activities
 from kam.core.actions import create_team
 from kam.core.models import AuditEntry, Organization, Role, Team, TeamKind, User
 from kam.customers.demo.fabricate import City, Fabricator, Reference
 from kam.customers.demo.large_rows import BatchWriter, Holder
 from kam.customers.demo.people import PersonSpec, create_people, create_pool, create_service_levels, password_hash
+from kam.customers.demo.timestamps import manual_timestamps
 from kam.customers.models import Collaborator, Contact, Customer, Pool
 
 LARGE_CODE = "large"
 LARGE_NAME = "远航智造集团有限公司"
 BATCH = 500
 REPS_PER_TEAM = 5
-NOT_GENERATED = "activities and opportunities (DESIGN.md §5: 200k opportunities, 2M activities)"
+NOT_GENERATED = "opportunities (DESIGN.md §5: 200k)"
 # 大区 → 省区 (with their GB/T 2260 province prefixes); teams hang under each 省区.
 LARGE_REGIONS: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...] = (
     ("华北大区", (("北京", ("11",)), ("津冀", ("12", "13")), ("山东", ("37",)), ("晋蒙", ("14", "15")))),
@@ -47,6 +50,20 @@ class LargeSize:
     customers: int = 20_000
     contacts: int = 200_000
     pool_share: float = 0.06
+    # Activities scale with the customers: 90 follow-ups (10 of them ending a visit) and 10 visits each,
+    # 2M activities for 20k customers. Every followed-up customer gets at least its last follow-up.
+    followups_per_customer: int = 90
+    visits_per_customer: int = 10
+    tasks_per_rep: int = 20
+    requests_per_rep: int = 5
+
+    @property
+    def followups(self) -> int:
+        return self.followups_per_customer * self.customers
+
+    @property
+    def visits(self) -> int:
+        return self.visits_per_customer * self.customers
 
 
 LARGE_SIZE = LargeSize()
@@ -66,14 +83,26 @@ class LargeSummary:
     contacts: int = 0
     in_pool: int = 0
     seconds: float = 0.0
+    activities: LargeActivities | None = None
 
     def lines(self) -> list[str]:
-        rate = self.contacts / self.seconds if self.seconds else 0
-        return [
+        customers_seconds = self.seconds - (self.activities.seconds if self.activities else 0)
+        rate = self.contacts / customers_seconds if customers_seconds else 0
+        lines = [
             f"Created {LARGE_NAME} (seed {self.seed}): {self.users} users in {self.teams} teams, "
             f"{self.customers} customers ({self.in_pool} in public pools), {self.contacts} contacts "
-            f"in {self.seconds:.0f} s ({rate:.0f} contacts/s).",
-            f"Not generated yet: {NOT_GENERATED} — those modules do not exist yet.",
+            f"in {customers_seconds:.0f} s ({rate:.0f} contacts/s).",
+        ]
+        if self.activities is not None:
+            a = self.activities
+            rate = (a.followups + a.visits) / a.seconds if a.seconds else 0
+            lines.append(
+                f"Activities: {a.followups} follow-ups, {a.visits} visits done and {a.planned_visits} planned, "
+                f"{a.tasks} tasks, {a.requests} coordination requests in {a.seconds:.0f} s ({rate:.0f} rows/s)."
+            )
+        return [
+            *lines,
+            f"Not generated yet: {NOT_GENERATED} — that module does not exist yet.",
             "Logins (password: demo): admin, director, manager001…, rep001…",
         ]
 
@@ -86,22 +115,6 @@ class _Region:
     manager: User
     pool: Pool | None = None
     areas: list[tuple[list[City], list[User]]] = field(default_factory=list)
-
-
-@contextmanager
-def manual_timestamps(*model_classes: type[models.Model]) -> Iterator[None]:
-    """Let bulk_create keep the timestamps we set instead of stamping "now" (auto_now, auto_now_add)."""
-    saved = []
-    for model in model_classes:
-        for f in model._meta.concrete_fields:
-            if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
-                saved.append((f, f.auto_now, f.auto_now_add))
-                f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, auto_now, auto_now_add in saved:
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
 def _team_name(area: str, index: int) -> str:
@@ -226,6 +239,10 @@ def build_large(
         if batch:
             writer.write(batch)
             bar.update(len(batch))
+    activities = build_large_activities(
+        org, now, seed, followups=size.followups, visits=size.visits, tasks_per_rep=size.tasks_per_rep,
+        requests_per_rep=size.requests_per_rep, progress=progress,
+    )  # fmt: skip
     return LargeSummary(
         seed=seed,
         size=size,
@@ -235,4 +252,5 @@ def build_large(
         contacts=writer.contacts,
         in_pool=writer.in_pool,
         seconds=time.perf_counter() - started,
+        activities=activities,
     )

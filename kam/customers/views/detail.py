@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kam.activities.queries_followups import can_log
+from kam.activities.timeline import customer_timeline
 from kam.core import audit
 from kam.core.models import AuditEntry, Role, User
 from kam.customers.actions import (
@@ -182,7 +184,7 @@ def _permissions(user: User, customer: Customer) -> dict[str, bool]:
 @login_required
 @require_GET
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """客户360: profile, contacts, collaborators, ownership and field history, and what the user may do."""
+    """客户360: profile, timeline, contacts, collaborators, ownership and field history, and what the user may do."""
     user = actor_of(request)
     customer = get_customer_for_user(user, pk)
     perms = _permissions(user, customer)
@@ -206,6 +208,9 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": history_rows(customer, limit=DETAIL_HISTORY_ROWS),
         "pickers": pickers,
         "access_choices": CollaboratorAccess.choices,
+        # The 360 timeline (follow-ups, visits, later deals) and who may log on it.
+        "timeline": customer_timeline(customer, user),
+        "can_log": can_log(user, customer),
         **perms,
     }
     response = render(request, "customers/customer_detail.html", context)

@@ -43,6 +43,8 @@ class Command(BaseCommand):
             f"Created {summary.organization.name}: {summary.users} users, {summary.customers} customers "
             f"({summary.in_pool} in the public pool), {summary.contacts} contacts in {summary.seconds:.1f} s."
         )
+        for line in getattr(summary, "activity_lines", []):  # the last month of the reps' day
+            self.stdout.write(f"  {line}")
         self.stdout.write("Logins (password: demo): admin, director, manager1..manager3, rep1..rep12, "
                           "presales1, service1, finance1")  # fmt: skip
 

@@ -146,7 +146,8 @@ def assert_fits(device: str) -> Any:
         if device != "phone":
             return
         width = tab.evaluate("document.documentElement.scrollWidth")
-        viewport = tab.evaluate("window.innerWidth")
+        # Not window.innerWidth: a mobile Chromium zooms out to fit a wide page and innerWidth grows with it.
+        viewport = tab.evaluate("document.documentElement.clientWidth")
         assert width <= viewport + 1, f"{tab.url} is {width}px wide at a {viewport}px viewport"
 
     return check
