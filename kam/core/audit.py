@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 
 from kam.core.models import AuditAction, AuditEntry, User
 
@@ -29,6 +30,9 @@ def display_value(instance: models.Model, field_name: str) -> str:
         return str(dict(choices).get(value, value))
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, datetime):
+        # Read by people in Shanghai time to the minute, not as an ISO string with an offset.
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     return str(value)
 
 
