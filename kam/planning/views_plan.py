@@ -7,6 +7,7 @@ fragment (htmx, status 200 so htmx swaps it in) or on the whole page with status
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -139,36 +140,32 @@ def _posted_day(request: HttpRequest, user: User, now: datetime) -> date:
     return form.cleaned_data["date"] or plan_day_for(user, now)
 
 
-@require_POST
-@login_required
-def plan_refresh(request: HttpRequest) -> HttpResponse:
-    """Draft the plan from the sources, or bring it up to date (manual items, drops and order stay)."""
+def _on_posted_day(request: HttpRequest, act: Callable[[User, date, datetime], object]) -> HttpResponse:
+    """Run a whole-plan action on the posted day; a refusal is shown in the editor."""
     user, now = actor_of(request), timezone.now()
     try:
         day = _posted_day(request, user, now)
     except ValidationError as exc:
         return _answer(request, user, plan_day_for(user, now), now, _messages(exc))
     try:
-        refresh_plan(user, day, now)
+        act(user, day, now)
     except ValidationError as exc:
         return _answer(request, user, day, now, _messages(exc))
     return _answer(request, user, day, now)
+
+
+@require_POST
+@login_required
+def plan_refresh(request: HttpRequest) -> HttpResponse:
+    """Draft the plan from the sources, or bring it up to date (manual items, drops and order stay)."""
+    return _on_posted_day(request, refresh_plan)
 
 
 @require_POST
 @login_required
 def plan_accept(request: HttpRequest) -> HttpResponse:
     """Accept the plan of `date`: it becomes that day's agenda on the home page."""
-    user, now = actor_of(request), timezone.now()
-    try:
-        day = _posted_day(request, user, now)
-    except ValidationError as exc:
-        return _answer(request, user, plan_day_for(user, now), now, _messages(exc))
-    try:
-        accept_day(user, day, now)
-    except ValidationError as exc:
-        return _answer(request, user, day, now, _messages(exc))
-    return _answer(request, user, day, now)
+    return _on_posted_day(request, accept_day)
 
 
 @require_POST
