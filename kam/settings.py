@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "kam.core",
     "kam.customers",
     "kam.activities",
+    "kam.market",
+    "kam.sales",
     "kam.planning",
     "kam.web",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -26,8 +26,13 @@ from kam.core.errors import refuse
 from kam.core.models import AuditAction, User
 from kam.customers.models import Contact, Customer
 
+if TYPE_CHECKING:
+    from kam.sales.models import Opportunity
+
 FOLLOWUP_FIELDS = ["kind", "occurred_at", "content", "feedback", "next_step", "next_followup_at"]
-AUDITED_FIELDS = [*FOLLOWUP_FIELDS, "contacts"]
+AUDITED_FIELDS = [*FOLLOWUP_FIELDS, "contacts", "opportunity"]
+# `update_followup(..., opportunity=KEEP)` leaves the deal link as it is.
+KEEP: Any = object()
 # Phones and laptops disagree about the time by a little; a follow-up "in the future" by more is a mistake.
 FUTURE_TOLERANCE = timedelta(minutes=10)
 CONTENT_MAX = 5000
@@ -72,6 +77,34 @@ def _check_contacts(customer: Customer, contacts: Iterable[Contact]) -> list[Con
     if any(contact.customer_id != customer.pk or contact.is_deleted for contact in chosen):
         raise refuse(_("Choose contacts of this customer."), "contacts")
     return chosen
+
+
+def _check_opportunity(actor: User, customer: Customer, deal: Opportunity | None, current_id: int | None) -> None:
+    """A follow-up may name an open deal of its own customer that the author may open.
+
+    The deal it already names stays allowed after that deal closed, so editing an old follow-up
+    does not force the link off.
+    """
+    if deal is None or (current_id is not None and deal.pk == current_id):
+        return
+    from kam.sales.queries import opportunity_access
+
+    if (
+        deal.organization_id != customer.organization_id
+        or deal.customer_id != customer.pk
+        or not deal.is_open
+        or not opportunity_access(actor, deal).read
+    ):
+        raise refuse(_("Choose an open deal of this customer."), "opportunity")
+
+
+def _touch_deal(followup: FollowUp) -> None:
+    """The deal's last activity moves forward to this follow-up (stale deals read it)."""
+    if followup.opportunity_id is None:
+        return
+    from kam.sales.actions_deals import touch_activity
+
+    touch_activity(followup.opportunity_id, followup.occurred_at)
 
 
 # --- the customer's clocks ----------------------------------------------------------------------
@@ -156,9 +189,13 @@ def create_followup(
     contacts: Iterable[Contact] = (),
     uploads: Sequence[UploadedFile[bytes]] = (),
     visit: Visit | None = None,
+    opportunity: Opportunity | None = None,
     now: datetime | None = None,
 ) -> FollowUp:
-    """Log a follow-up on a customer the actor may log on; with `visit`, it is that visit's record."""
+    """Log a follow-up on a customer the actor may log on; with `visit`, it is that visit's record.
+
+    `opportunity`: the deal it was about (an open deal of this customer); its last activity moves forward.
+    """
     now = now or timezone.now()
     customer = get_customer_for_logging(actor, customer.pk)
     values = _clean(data)
@@ -167,9 +204,10 @@ def create_followup(
         values["kind"] = FollowUpKind.VISIT
     _check(values, now)
     chosen = _check_contacts(customer, contacts)
+    _check_opportunity(actor, customer, opportunity, None)
     checked = attachments.check_uploads(uploads)
     followup = FollowUp.objects.create(
-        organization_id=customer.organization_id, customer=customer, author=actor, **values
+        organization_id=customer.organization_id, customer=customer, author=actor, opportunity=opportunity, **values
     )
     followup.contacts.set(chosen)
     audit.record(actor, followup, AuditAction.CREATE)
@@ -178,6 +216,7 @@ def create_followup(
         visit.save(update_fields=["followup", "updated_at"])
         audit.record(actor, visit, AuditAction.UPDATE, field="followup", new=audit.in_default_language(followup))
     _advance(actor, followup)
+    _touch_deal(followup)
     attachments.store(actor, checked, followup=followup)
     return followup
 
@@ -201,9 +240,10 @@ def update_followup(
     data: Mapping[str, Any],
     *,
     contacts: Iterable[Contact] | None = None,
+    opportunity: Opportunity | None = KEEP,
     now: datetime | None = None,
 ) -> FollowUp:
-    """Change some fields (those in `data`; contacts when given); one audit row per changed field."""
+    """Change some fields (those in `data`; contacts and the deal when given); one audit row per changed field."""
     now = now or timezone.now()
     followup = get_followup_for_user(actor, followup.pk, write=True)
     FollowUp.objects.select_for_update(of=("self",)).filter(pk=followup.pk).first()
@@ -217,12 +257,19 @@ def update_followup(
     changed = [name for name in FOLLOWUP_FIELDS if getattr(followup, name) != values[name]]
     for name in changed:
         setattr(followup, name, values[name])
+    if opportunity is not KEEP:
+        _check_opportunity(actor, followup.customer, opportunity, followup.opportunity_id)
+        if followup.opportunity_id != (opportunity.pk if opportunity is not None else None):
+            followup.opportunity = opportunity
+            changed.append("opportunity")
     followup.save(update_fields=[*changed, "updated_at"])
     if contacts is not None:
         followup.contacts.set(_check_contacts(followup.customer, contacts))
     audit.record_changes(actor, followup, before)
     if {"occurred_at", "next_followup_at"} & set(changed):
         _advance(actor, followup, previous)
+    if {"occurred_at", "opportunity"} & set(changed):
+        _touch_deal(followup)
     return followup
 
 

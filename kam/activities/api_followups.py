@@ -44,7 +44,7 @@ from kam.core import audit
 from kam.core.api import FieldProblem, KamLimitOffsetPagination, Problem
 from kam.core.api_auth import actor
 from kam.core.errors import refuse
-from kam.core.models import AuditEntry
+from kam.core.models import AuditEntry, User
 from kam.customers.models import Contact, Customer
 from kam.customers.queries import get_customer_for_user
 from kam.customers.schemas import AuditRowOut
@@ -54,7 +54,7 @@ router = Router(tags=["follow-ups"])
 READ = {401: Problem, 404: Problem}
 WRITE = {401: Problem, 403: Problem, 404: Problem, 422: FieldProblem}
 # Action field names → the names of this API, for the `loc` of 422 answers.
-API_FIELDS = {"contacts": "contact_ids", "visit": "visit_id", "attachments": "files"}
+API_FIELDS = {"contacts": "contact_ids", "visit": "visit_id", "attachments": "files", "opportunity": "opportunity_id"}
 
 
 @contextmanager
@@ -72,7 +72,9 @@ def api_field_names() -> Iterator[None]:
 
 def _followups(queryset: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
     """What FollowUpOut reads, loaded in a fixed number of queries."""
-    return queryset.select_related("customer", "author", "visit").prefetch_related("contacts", "attachments")
+    return queryset.select_related("customer", "author", "visit", "opportunity").prefetch_related(
+        "contacts", "attachments"
+    )
 
 
 def _visits(queryset: QuerySet[Visit]) -> QuerySet[Visit]:
@@ -86,6 +88,18 @@ def _contacts(customer: Customer, ids: list[int]) -> list[Contact]:
     if len(found) != len(wanted):
         raise refuse(_("Choose contacts of this customer."), "contact_ids")
     return found
+
+
+def _deal(user: User, deal_id: int | None) -> Any:
+    """The deal named in the body; one the caller may not open is the same 422 as a wrong one."""
+    if deal_id is None:
+        return None
+    from kam.sales.queries import visible_opportunities
+
+    deal = visible_opportunities(user).select_related("customer", "owner", "owner__team").filter(pk=deal_id).first()
+    if deal is None:
+        raise refuse(_("Choose an open deal of this customer."), "opportunity_id")
+    return deal
 
 
 def _position(payload: PositionIn | None) -> Position | None:
@@ -133,6 +147,7 @@ def create_followup(request: HttpRequest, payload: FollowUpIn) -> Status[FollowU
             _values(payload, set(actions_followups.FOLLOWUP_FIELDS)),
             contacts=_contacts(customer, payload.contact_ids),
             visit=visit,
+            opportunity=_deal(user, payload.opportunity_id),
         )
     return Status(201, _followups(FollowUp.objects.filter(pk=followup.pk)).get())
 
@@ -152,8 +167,9 @@ def patch_followup(request: HttpRequest, followup_id: int, payload: FollowUpPatc
         if name in sent and getattr(payload, name) is None:
             raise refuse(_("This field cannot be empty."), name)
     contacts = _contacts(followup.customer, payload.contact_ids) if payload.contact_ids is not None else None
+    deal = _deal(user, payload.opportunity_id) if "opportunity_id" in sent else actions_followups.KEEP
     with api_field_names():
-        actions_followups.update_followup(user, followup, _values(payload, sent), contacts=contacts)
+        actions_followups.update_followup(user, followup, _values(payload, sent), contacts=contacts, opportunity=deal)
     return _followups(FollowUp.objects.filter(pk=followup.pk)).get()
 
 

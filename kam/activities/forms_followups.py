@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kam.activities.geo import Position
@@ -58,7 +59,34 @@ class ContactsField(forms.ModelMultipleChoiceField[Contact]):
         return super().clean(value)
 
 
+class DealField(forms.ModelChoiceField[Any]):
+    """The deal a follow-up was about; an id that is not a number or past 64 bits is an invalid choice."""
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        if not str(value).isdigit() or int(str(value)) >= 2**63:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+def deal_choices(user: User, customer: Customer, current_id: int | None = None) -> Any:
+    """Open deals of the customer that `user` may open, newest first; the deal already linked stays listed."""
+    from kam.sales.queries import visible_opportunities
+
+    deals = visible_opportunities(user).filter(customer_id=customer.pk)
+    wanted = Q(status="open") | Q(pk=current_id) if current_id is not None else Q(status="open")
+    return deals.filter(wanted).select_related("customer", "owner", "owner__team").order_by("-created_at", "-id")
+
+
 class FollowUpForm(forms.ModelForm[FollowUp]):
+    opportunity = DealField(
+        label=_("Deal"),
+        queryset=FollowUp.objects.none(),
+        required=False,
+        empty_label=_("— Not about a deal —"),
+        help_text=_("The deal this contact was about keeps its last activity up to date."),
+    )
     attachments = MultipleFileField(
         label=_("Photos and files"),
         help_text=_("Up to 9: photos (JPEG, PNG, WebP, 10 MB each) or PDF, Office, text, CSV, ZIP files (20 MB each)."),
@@ -77,10 +105,17 @@ class FollowUpForm(forms.ModelForm[FollowUp]):
         }
 
     def __init__(
-        self, *args: Any, customer: Customer, with_files: bool = True, for_visit: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        customer: Customer,
+        with_files: bool = True,
+        for_visit: bool = False,
+        user: User | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.customer = customer
+        self._deal_choices(user)
         self.fields["contacts"].queryset = Contact.objects.filter(customer=customer).order_by("name")  # type: ignore[attr-defined]
         self.fields["occurred_at"].widget.format = "%Y-%m-%dT%H:%M"  # type: ignore[attr-defined]
         if not with_files:
@@ -88,6 +123,21 @@ class FollowUpForm(forms.ModelForm[FollowUp]):
         if for_visit:
             # The record of a visit is a visit; its type is not a choice.
             self.fields["kind"].disabled = True
+
+    def _deal_choices(self, user: User | None) -> None:
+        """Offer the deal link only when there is a deal to name (or one is named already)."""
+        current_id = self.instance.opportunity_id if self.instance.pk else None
+        deals = deal_choices(user, self.customer, current_id) if user is not None else None
+        if deals is None or not deals.exists():
+            del self.fields["opportunity"]
+            return
+        self.fields["opportunity"].queryset = deals  # type: ignore[attr-defined]
+        if current_id is not None and not self.is_bound:
+            self.initial["opportunity"] = current_id
+
+    @property
+    def offers_deal(self) -> bool:
+        return "opportunity" in self.fields
 
     def clean_occurred_at(self) -> Any:
         return _year_range(self.cleaned_data.get("occurred_at"))

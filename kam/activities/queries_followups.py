@@ -94,7 +94,8 @@ def may_change_followup(user: User, followup: FollowUp) -> bool:
 def get_followup_for_user(user: User, pk: Any, write: bool = False) -> FollowUp:
     """The follow-up, 404 when missing or hidden, 403 when `write` is asked of someone who may not change it."""
     followup = get_or_404(
-        visible_followups(user).select_related("customer", "customer__owner", "author", "author__team"), pk
+        visible_followups(user).select_related("customer", "customer__owner", "author", "author__team", "opportunity"),
+        pk,
     )
     if write and not may_change_followup(user, followup):
         raise PermissionDenied

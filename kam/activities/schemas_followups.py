@@ -64,6 +64,7 @@ class FollowUpOut(Schema):
     contacts: list[IdName]
     attachments: list[AttachmentOut]
     visit_id: int | None = Field(description="The visit this follow-up records, if any")
+    opportunity: IdName | None = Field(description="The deal this follow-up was about, if any")
     created_at: LocalDateTime
     updated_at: LocalDateTime
 
@@ -93,6 +94,7 @@ class FollowUpIn(Schema):
     next_step: str = Field("", max_length=200)
     next_followup_at: datetime | None = Field(None, description=f"{TIME_HELP}; after occurred_at")
     contact_ids: list[DbId] = Field(default_factory=list, max_length=100, description="Contacts of this customer")
+    opportunity_id: DbId | None = Field(None, description="An open deal of this customer that you may open")
 
 
 class FollowUpPatch(Schema):
@@ -105,6 +107,7 @@ class FollowUpPatch(Schema):
     next_step: str | None = Field(None, max_length=200)
     next_followup_at: datetime | None = None
     contact_ids: list[DbId] | None = Field(None, max_length=100)
+    opportunity_id: DbId | None = Field(None, description="Send null to unlink the deal")
 
 
 # The range every date field of KAM accepts (as the HTML forms do); outside it date arithmetic overflows.

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kam.activities.actions_followups import (
+    KEEP,
     add_attachments,
     create_followup,
     delete_attachment,
@@ -82,9 +83,12 @@ def _target(request: HttpRequest) -> tuple[Customer, Visit | None]:
     return get_customer_for_logging(user, raw), None
 
 
-def _initial(visit: Visit | None) -> dict[str, Any]:
-    """Now, a phone call; for a visit's record: a visit, at the check-in time."""
+def _initial(visit: Visit | None, request: HttpRequest | None = None) -> dict[str, Any]:
+    """Now, a phone call; for a visit's record: a visit, at the check-in time; ?opportunity= names the deal."""
     initial: dict[str, Any] = {"occurred_at": _now_local_minute(), "kind": FollowUpKind.CALL}
+    deal = request.GET.get("opportunity", "")[:20] if request is not None else ""
+    if deal.isdigit():
+        initial["opportunity"] = int(deal)
     if visit is not None:
         initial["kind"] = FollowUpKind.VISIT
         if visit.check_in_at is not None:
@@ -101,7 +105,12 @@ def followup_create(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = FollowUpForm(
-            request.POST, request.FILES, initial=_initial(visit), customer=customer, for_visit=visit is not None
+            request.POST,
+            request.FILES,
+            initial=_initial(visit),
+            customer=customer,
+            for_visit=visit is not None,
+            user=user,
         )
         if form.is_valid():
             try:
@@ -112,6 +121,7 @@ def followup_create(request: HttpRequest) -> HttpResponse:
                     contacts=form.cleaned_data["contacts"],
                     uploads=form.cleaned_data["attachments"],
                     visit=visit,
+                    opportunity=form.cleaned_data.get("opportunity"),
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)
@@ -122,7 +132,7 @@ def followup_create(request: HttpRequest) -> HttpResponse:
                 return redirect("customer-detail", pk=followup.customer_id)
         status = 422
     else:
-        form = FollowUpForm(initial=_initial(visit), customer=customer, for_visit=visit is not None)
+        form = FollowUpForm(initial=_initial(visit, request), customer=customer, for_visit=visit is not None, user=user)
     context = {"form": form, "customer": customer, "visit": visit, "creating": True}
     return render(request, "activities/followup_form.html", context, status=status)
 
@@ -160,11 +170,12 @@ def followup_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = FollowUpForm(
-            request.POST, instance=followup, customer=followup.customer, with_files=False, for_visit=is_visit
+            request.POST, instance=followup, customer=followup.customer, with_files=False, for_visit=is_visit, user=user
         )
         if form.is_valid():
+            deal = form.cleaned_data.get("opportunity") if form.offers_deal else KEEP
             try:
-                update_followup(user, followup, form.values(), contacts=form.cleaned_data["contacts"])
+                update_followup(user, followup, form.values(), contacts=form.cleaned_data["contacts"], opportunity=deal)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -172,7 +183,9 @@ def followup_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("followup-detail", pk=followup.pk)
         status = 422
     else:
-        form = FollowUpForm(instance=followup, customer=followup.customer, with_files=False, for_visit=is_visit)
+        form = FollowUpForm(
+            instance=followup, customer=followup.customer, with_files=False, for_visit=is_visit, user=user
+        )
     context = {"form": form, "customer": followup.customer, "followup": followup, "creating": False}
     return render(request, "activities/followup_form.html", context, status=status)
 

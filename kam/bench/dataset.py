@@ -11,6 +11,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+# Bumped with the deal generator (issue 4: 200k opportunities in `large`): a dataset built before it is
+# rebuilt even where kam.customers.demo.GENERATOR_VERSION (the file name) did not change.
+DEALS_VERSION = 1
+
 
 def _manifest_path(path: Path) -> Path:
     return path.with_name(path.name + ".json")
@@ -27,17 +31,19 @@ def _build(scale: str, seed: int) -> dict[str, Any]:
     if scale == "demo":
         from kam.activities.models import FollowUp, Visit
         from kam.customers.demo.demo_org import build_demo
+        from kam.sales.models import Opportunity
 
         demo = build_demo(seed=seed, now=clock)
         return {"customers": demo.customers, "contacts": demo.contacts, "users": demo.users,
-                "followups": FollowUp.objects.count(), "visits": Visit.objects.count(), "seconds": demo.seconds,
+                "followups": FollowUp.objects.count(), "visits": Visit.objects.count(),
+                "opportunities": Opportunity.objects.count(), "seconds": demo.seconds,
                 "clock": clock.isoformat()}  # fmt: skip
     from kam.customers.demo.large import LARGE_SIZE, build_large
 
     large = build_large(seed=seed, size=LARGE_SIZE, now=clock, progress=True)
     for line in large.lines():
         print(line)
-    activities = large.activities
+    activities, deals = large.activities, large.deals
     return {
         "customers": large.customers,
         "contacts": large.contacts,
@@ -45,6 +51,9 @@ def _build(scale: str, seed: int) -> dict[str, Any]:
         "followups": activities.followups if activities else 0,
         "visits": (activities.visits + activities.planned_visits) if activities else 0,
         "activities_seconds": round(activities.seconds, 1) if activities else 0,
+        "opportunities": deals.opportunities if deals else 0,
+        "stage_changes": deals.stage_changes if deals else 0,
+        "deals_seconds": round(deals.seconds, 1) if deals else 0,
         "seconds": large.seconds,
         "clock": clock.isoformat(),
     }
@@ -58,7 +67,8 @@ def ensure_dataset(path: Path, scale: str, seed: int, version: int) -> dict[str,
     manifest_file = _manifest_path(path)
     if path.exists() and manifest_file.exists():
         manifest: dict[str, Any] = json.loads(manifest_file.read_text())
-        if (manifest.get("scale"), manifest.get("seed"), manifest.get("version")) == (scale, seed, version):
+        found = (manifest.get("scale"), manifest.get("seed"), manifest.get("version"), manifest.get("deals_version"))
+        if found == (scale, seed, version, DEALS_VERSION):
             print(f"Reusing the {scale} dataset (seed {seed}) in {path}")
             return manifest
     if path.exists() and not manifest_file.exists() and path.parent.name != "bench":
@@ -77,6 +87,7 @@ def ensure_dataset(path: Path, scale: str, seed: int, version: int) -> dict[str,
         "scale": scale,
         "seed": seed,
         "version": version,
+        "deals_version": DEALS_VERSION,
         "built_at": timezone.now().isoformat(timespec="seconds"),
         "migrate_seconds": round(migrated, 1),
         "build_seconds": round(stats.pop("seconds"), 1),

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from kam.bench.dataset import ensure_dataset
 from kam.bench.day_operations import clock_of, day_operations
+from kam.bench.deal_operations import deal_operations
 from kam.bench.http_load import load, path_status, served
 from kam.bench.operations import API_LIST, Subjects, operations, pick_subjects
 from kam.bench.timing import Result, explain, measure, table
@@ -49,7 +50,8 @@ def _header(manifest: dict[str, Any], args: argparse.Namespace, statistics: str)
         f"command: python -m kam.bench --scale {args.scale} --seed {args.seed} --repeat {args.repeat}{flags}; "
         f"{statistics}",
         f"dataset: {manifest['customers']} customers, {manifest['contacts']} contacts, {manifest['users']} users, "
-        f"{manifest.get('followups', 0)} follow-ups, {manifest.get('visits', 0)} visits "
+        f"{manifest.get('followups', 0)} follow-ups, {manifest.get('visits', 0)} visits, "
+        f"{manifest.get('opportunities', 0)} opportunities "
         f"({manifest['size_mb']} MB, built in {manifest['build_seconds']} s)",
     ]
 
@@ -116,11 +118,12 @@ def run(args: argparse.Namespace, path: Path, version: int) -> int:
     statistics = _planner_statistics(args.analyze)
     subjects = pick_subjects()
     day = day_operations(subjects.rep, clock_of(manifest))
+    deals = deal_operations(subjects.rep, subjects.director)
     print()
-    for line in [*_header(manifest, args, statistics), *subjects.describe(), *day.notes]:
+    for line in [*_header(manifest, args, statistics), *subjects.describe(), *day.notes, *deals.notes]:
         print(line)
     results, failures = [], []
-    for operation in [*operations(subjects), *day.operations]:
+    for operation in [*operations(subjects), *day.operations, *deals.operations]:
         try:
             results.append(measure(operation, args.repeat))
         except Exception as exc:  # noqa: BLE001 - one broken page must not hide the other figures
@@ -131,9 +134,12 @@ def run(args: argparse.Namespace, path: Path, version: int) -> int:
     print()
     for line in table(results):
         print(line)
+    for result in results:
+        if result.operation.note:
+            print(f"note — {result.operation.name}: {result.operation.note}")
     for failure in failures:
         print(f"not measured — {failure}")
-    for name in day.unavailable:
+    for name in [*day.unavailable, *deals.unavailable]:
         print(f"not available — {name}")
     missed = [r.operation.name for r in results if not r.meets_target]
     print(f"\nTargets (p95): {'all met' if not missed else 'missed by ' + ', '.join(missed)}")

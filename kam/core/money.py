@@ -7,6 +7,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import cn2an
 
 CENT = Decimal("0.01")
+# The largest amount KAM accepts anywhere (9.99 万亿 yuan). SQLite keeps decimal columns as REAL with
+# 15 significant digits: a larger value would be stored rounded, and 10**16 or more would make every
+# read of the row fail. Every money input (schemas, forms, actions) checks against this one limit.
+MAX_AMOUNT = Decimal("9999999999999.99")
 _WAN = Decimal(10000)
 
 MoneyInput = Decimal | int | str

@@ -1,10 +1,16 @@
 """Which owned customers a pool rule reaches, and when: shared by the nightly recycling and the
-forecasts of the plan and the briefing ("about to return to the pool")."""
+forecasts of the plan and the briefing ("about to return to the pool").
+
+Rules whose clock depends on another module's records (deals: "no open deal for N days") register
+that clock here with `register_rule_clock`, so customers never import the module that knows it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -27,13 +33,55 @@ def rule_candidates(rule: PoolRule) -> QuerySet[Customer]:
     return qs
 
 
+ClockQ = Callable[[PoolRule, datetime], Q]
+ClockEvents = Callable[[], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class RuleClock:
+    """A clock registered by another module: `due(rule, moment)` selects the customers whose clock
+    started before `moment`; `events()` names annotations (aware datetimes or None) whose latest
+    value, with `owner_since`, is when the clock started (the forecasts' due date)."""
+
+    due: ClockQ
+    events: ClockEvents | None = None
+
+
+_CLOCKS: dict[str, RuleClock] = {}
+
+
+def register_rule_clock(reason: str, fn: ClockQ, *, events: ClockEvents | None = None) -> None:
+    """Let a module supply the clock of a rule reason (registering again replaces it)."""
+    _CLOCKS[reason] = RuleClock(fn, events)
+
+
 def clock_before(rule: PoolRule, moment: datetime) -> Q:
     """Customers whose rule clock started before `moment`."""
     if rule.reason == RecycleReason.NO_FOLLOWUP:
         # The clock restarts with every follow-up and with every new owner (a follow-up of the
         # previous owner must not make a just-claimed customer due at once).
         return Q(owner_since__lt=moment) & (Q(last_followup_at__isnull=True) | Q(last_followup_at__lt=moment))
-    return Q(owner_since__lt=moment)
+    if rule.reason == RecycleReason.NOT_WON:
+        return Q(owner_since__lt=moment)
+    clock = _CLOCKS.get(rule.reason)
+    if clock is None:
+        # A reason whose module is not installed returns nobody rather than guessing a clock.
+        return Q(pk__in=[])
+    return clock.due(rule, moment)
+
+
+def _clock_events(rule: PoolRule) -> Mapping[str, Any]:
+    clock = _CLOCKS.get(rule.reason)
+    return clock.events() if clock is not None and clock.events is not None else {}
+
+
+def _clock_started(rule: PoolRule, customer: Customer, events: Mapping[str, Any], now: datetime) -> datetime:
+    """When this customer's clock started: the new owner, or the latest event that restarts it."""
+    moments = [customer.owner_since or now]
+    if rule.reason == RecycleReason.NO_FOLLOWUP and customer.last_followup_at is not None:
+        moments.append(customer.last_followup_at)
+    moments.extend(value for name in events if (value := getattr(customer, name)) is not None)
+    return max(moments)
 
 
 RETURNING_FIELDS = (
@@ -70,13 +118,11 @@ def returning_soon(owner_ids: list[int], now: datetime, within_days: int) -> lis
     for rule in rules.distinct().order_by("pool_id", "id"):
         horizon = now - timedelta(days=rule.days) + timedelta(days=within_days)
         candidates = rule_candidates(rule).filter(owner_id__in=owner_ids).filter(clock_before(rule, horizon))
+        events = _clock_events(rule)
         # Only what the forecast and its readers (plan, briefing) use: loading whole rows was
         # three quarters of a plan's time on the large dataset.
-        for customer in candidates.select_related("owner").only(*RETURNING_FIELDS):
-            started = customer.owner_since or now
-            if rule.reason == RecycleReason.NO_FOLLOWUP and customer.last_followup_at is not None:
-                started = max(started, customer.last_followup_at)
-            due_at = started + timedelta(days=rule.days)
+        for customer in candidates.select_related("owner").only(*RETURNING_FIELDS).annotate(**events):
+            due_at = _clock_started(rule, customer, events, now) + timedelta(days=rule.days)
             known = soonest.get(customer.pk)
             if known is None or due_at < known.due_at:
                 soonest[customer.pk] = ReturningCustomer(customer, due_at, rule)

@@ -228,6 +228,8 @@ def pool_returning(user: User, day: date, now: datetime) -> Iterable[PlanCandida
         left = min(max((due - window.day).days, 0), POOL_HORIZON_DAYS)
         if returning.rule.reason == RecycleReason.NOT_WON:
             reason = _("Returns to the public pool on %(date)s: not won within %(days)d days")
+        elif returning.rule.reason == RecycleReason.NO_OPEN_DEAL:
+            reason = _("Returns to the public pool on %(date)s: no open deal for %(days)d days")
         else:
             reason = _("Returns to the public pool on %(date)s: no follow-up for %(days)d days")
         yield PlanCandidate(

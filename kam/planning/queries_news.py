@@ -7,10 +7,12 @@ the members of that team's subtree and by the managers and directors above it (D
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from kam.core.models import Role, Team, User
 from kam.core.queries import get_or_404
@@ -52,15 +54,29 @@ def news_about_team(team: Team) -> Q:
 class NewsFilters:
     industry: str = ""  # a 门类 matches its 大类 too
     region: str = ""  # a province matches its cities too
+    team: int | None = None  # shared with this team or a team below it
+    date_from: date | None = None  # shared on or after this day (Shanghai)
+    date_to: date | None = None  # … on or before this day
 
 
 def news_list(user: User, filters: NewsFilters) -> QuerySet[MarketNews]:
-    """The news `user` may read, newest first, with what a list row shows preloaded."""
+    """The news `user` may read, newest first, with what a list row shows preloaded; narrowed by
+    industry (门类 with its 大类), province (with its cities), team (with the teams below it) and
+    the days it was shared on (Shanghai calendar)."""
     qs = visible_news(user)
     if filters.industry:
         qs = qs.filter(Q(industry_id=filters.industry) | Q(industry__section_id=filters.industry))
     if filters.region:
         qs = qs.filter(Q(region_id=filters.region) | Q(region__parent_id=filters.region))
+    if filters.team is not None:
+        team = Team.objects.filter(organization_id=user.organization_id, pk=filters.team).first()
+        qs = qs.filter(team__path__startswith=team.path) if team is not None else qs.none()
+    zone = timezone.get_default_timezone()
+    if filters.date_from is not None:
+        qs = qs.filter(created_at__gte=datetime.combine(filters.date_from, time.min, tzinfo=zone))
+    if filters.date_to is not None:
+        day_after = filters.date_to + timedelta(days=1)
+        qs = qs.filter(created_at__lt=datetime.combine(day_after, time.min, tzinfo=zone))
     return qs.select_related("author", "team", "industry", "region").order_by("-created_at", "-id")
 
 

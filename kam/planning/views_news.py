@@ -1,4 +1,4 @@
-"""市场动态 pages: the list (filter by industry and region), share a news item, read, edit, delete."""
+"""市场动态 pages: the list (filter by industry, province, team, dates), share a news item, read, edit, delete."""
 
 from __future__ import annotations
 
@@ -22,9 +22,10 @@ PAGE_SIZE = 20
 @login_required
 @require_GET
 def news_list_page(request: HttpRequest) -> HttpResponse:
-    """The news the user may read, newest first, 20 a page; htmx filter changes get only the list."""
+    """The news the user may read, newest first, 20 a page, filtered by industry, province, team and
+    dates; htmx filter changes get only the list."""
     user = actor_of(request)
-    form = NewsFilterForm(request.GET)
+    form = NewsFilterForm(request.GET, actor=user)
     page = Paginator(news_list(user, form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "news_items": list(page.object_list)}
     return render_page_or_partial(request, "planning/news_list.html", "planning/_news_table.html", context)

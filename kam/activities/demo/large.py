@@ -138,6 +138,7 @@ class _Writer:
                 feedback,
                 next_step,
                 next_at,
+                None,  # opportunity
                 created,
                 created,
             )
@@ -206,6 +207,7 @@ class _Writer:
                 self.pools["feedback"][(bits >> 15) & 255] if bits >> 31 else "",
                 self.pools["next"][(bits >> 23) & 15] if c.next else "",
                 self.clock.stamp(c.next) if c.next else None,
+                None,  # opportunity
                 self.clock.stamp(created),
                 self.clock.stamp(created),
             )

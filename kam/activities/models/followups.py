@@ -45,6 +45,15 @@ class FollowUp(models.Model):
     next_step = models.CharField(_("next step"), max_length=200, blank=True)
     next_followup_at = models.DateTimeField(_("next follow-up"), null=True, blank=True)
     contacts = models.ManyToManyField(Contact, blank=True, related_name="followups", verbose_name=_("contacts met"))
+    # The deal this contact was about, if any: keeps the deal's "last activity" (stale deals) honest.
+    opportunity = models.ForeignKey(
+        "sales.Opportunity",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followups",
+        verbose_name=_("deal"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -168,6 +168,7 @@ def test_create_follow_up_exact_values(scene: Scene) -> None:
         "contacts": [{"id": scene.other_contact.pk, "name": "李娜"}, {"id": scene.contact.pk, "name": "王建国"}],
         "attachments": [],
         "visit_id": None,
+        "opportunity": None,
         "created_at": data["created_at"],
         "updated_at": data["updated_at"],
     }

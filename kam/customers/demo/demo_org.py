@@ -4,7 +4,8 @@ Customers, contacts, collaborators, locks, transfers and returns go through the 
 the audit trail and the ownership history are what the product itself would have written; then
 the timestamps are moved into the past with queryset updates, so the data tells a story. Last, a
 lived-in month of the reps' day (follow-ups, visits, tasks, requests, 日报, market news) is
-bulk-inserted relative to `now` (kam.activities.demo, kam.planning.demo).
+bulk-inserted relative to `now` (kam.activities.demo, kam.planning.demo), and then the deals: every
+rep's pipeline, two years of wins and losses, competitors and account plans (kam.sales.demo).
 """
 
 from __future__ import annotations
@@ -198,8 +199,15 @@ def _the_month(org: Organization, users: dict[str, User], now: datetime, seed: i
     ]
 
 
+def _the_deals(org: Organization, users: dict[str, User], now: datetime, seed: int) -> str:
+    """Deals in every stage for every rep, two years of wins and losses, competitors, account plans."""
+    from kam.sales.demo import build_demo_deals
+
+    return build_demo_deals(org, users, now, seed).line()
+
+
 def build_demo(*, seed: int = 2024, now: datetime | None = None) -> DemoSummary:
-    """Create the demo organisation with its people, pool, 300 customers and their last month (5–10 seconds)."""
+    """Create the demo organisation: people, pool, 300 customers, their last month and their deals (5–10 s)."""
     started = time.perf_counter()
     with transaction.atomic():
         org = Organization.objects.create(name=DEMO_NAME, code=DEMO_CODE)
@@ -216,6 +224,7 @@ def build_demo(*, seed: int = 2024, now: datetime | None = None) -> DemoSummary:
         _collaborators_and_locks(build, owned)
         backdate(org, build.stories, build.events, fab.rng, build.now)
         activity_lines = _the_month(org, users, build.now, seed)
+        activity_lines.append(_the_deals(org, users, build.now, seed))
     return DemoSummary(
         organization=org,
         users=len(users),

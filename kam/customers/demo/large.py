@@ -1,10 +1,11 @@
-"""The DESIGN.md §5 "large" dataset: 400 reps in a deep team tree, 20k customers, 200k contacts, 2M activities.
+"""The DESIGN.md §5 "large" dataset: 400 reps in a deep team tree, 20k customers, 200k contacts, 2M activities,
+200k opportunities.
 
 The fast path: rows are built in memory (search columns by kam.customers.search_index, valid credit
 codes, the same fabricator as the demo) and written with bulk_create in batches, one transaction per
 batch. Then a year of activities (kam.activities.demo.large: 1.8M follow-ups, 200k visits, tasks and
-requests) goes in with executemany in one transaction. Opportunities are not generated yet: that
-module does not exist.
+requests) goes in with executemany in one transaction, and then two years of deals (kam.sales.demo.large:
+200k opportunities with their stage history, competitors and price intel) the same way.
 """
 
 from __future__ import annotations
@@ -27,12 +28,12 @@ from kam.customers.demo.large_rows import BatchWriter, Holder
 from kam.customers.demo.people import PersonSpec, create_people, create_pool, create_service_levels, password_hash
 from kam.customers.demo.timestamps import manual_timestamps
 from kam.customers.models import Collaborator, Contact, Customer, Pool
+from kam.sales.demo.large import LargeDeals, build_large_deals
 
 LARGE_CODE = "large"
 LARGE_NAME = "远航智造集团有限公司"
 BATCH = 500
 REPS_PER_TEAM = 5
-NOT_GENERATED = "opportunities (DESIGN.md §5: 200k)"
 # 大区 → 省区 (with their GB/T 2260 province prefixes); teams hang under each 省区.
 LARGE_REGIONS: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...] = (
     ("华北大区", (("北京", ("11",)), ("津冀", ("12", "13")), ("山东", ("37",)), ("晋蒙", ("14", "15")))),
@@ -56,6 +57,12 @@ class LargeSize:
     visits_per_customer: int = 10
     tasks_per_rep: int = 20
     requests_per_rep: int = 5
+    # Deals scale with the customers too: 10 each, 200k for 20k customers (over the owned ones).
+    opportunities_per_customer: int = 10
+    open_deal_share: float = 0.15
+    deal_competitor_share: float = 0.35
+    # Deals that also get needs versions and buying influences.
+    deal_sample_share: float = 0.05
 
     @property
     def followups(self) -> int:
@@ -64,6 +71,10 @@ class LargeSize:
     @property
     def visits(self) -> int:
         return self.visits_per_customer * self.customers
+
+    @property
+    def opportunities(self) -> int:
+        return self.opportunities_per_customer * self.customers
 
 
 LARGE_SIZE = LargeSize()
@@ -84,9 +95,11 @@ class LargeSummary:
     in_pool: int = 0
     seconds: float = 0.0
     activities: LargeActivities | None = None
+    deals: LargeDeals | None = None
 
     def lines(self) -> list[str]:
-        customers_seconds = self.seconds - (self.activities.seconds if self.activities else 0)
+        later = (self.activities.seconds if self.activities else 0) + (self.deals.seconds if self.deals else 0)
+        customers_seconds = self.seconds - later
         rate = self.contacts / customers_seconds if customers_seconds else 0
         lines = [
             f"Created {LARGE_NAME} (seed {self.seed}): {self.users} users in {self.teams} teams, "
@@ -100,11 +113,9 @@ class LargeSummary:
                 f"Activities: {a.followups} follow-ups, {a.visits} visits done and {a.planned_visits} planned, "
                 f"{a.tasks} tasks, {a.requests} coordination requests in {a.seconds:.0f} s ({rate:.0f} rows/s)."
             )
-        return [
-            *lines,
-            f"Not generated yet: {NOT_GENERATED} — that module does not exist yet.",
-            "Logins (password: demo): admin, director, manager001…, rep001…",
-        ]
+        if self.deals is not None:
+            lines.append(self.deals.line())
+        return [*lines, "Logins (password: demo): admin, director, manager001…, rep001…"]
 
 
 @dataclass
@@ -243,6 +254,10 @@ def build_large(
         org, now, seed, followups=size.followups, visits=size.visits, tasks_per_rep=size.tasks_per_rep,
         requests_per_rep=size.requests_per_rep, progress=progress,
     )  # fmt: skip
+    deals = build_large_deals(
+        org, now, seed, per_customer=size.opportunities_per_customer, open_share=size.open_deal_share,
+        competitor_share=size.deal_competitor_share, sample_share=size.deal_sample_share, progress=progress,
+    )  # fmt: skip
     return LargeSummary(
         seed=seed,
         size=size,
@@ -253,4 +268,5 @@ def build_large(
         in_pool=writer.in_pool,
         seconds=time.perf_counter() - started,
         activities=activities,
+        deals=deals,
     )

@@ -181,6 +181,11 @@ class Customer(SoftDeleteModel):
             models.Index(fields=["organization", "last_followup_at"], name="customer_last_followup_idx"),
             # Director scope: whole organization ordered by recency.
             models.Index(fields=["organization", "-updated_at"], name="customer_org_updated_idx"),
+            # The recycle bin's few rows, which win/loss leaves out by id. Partial, so that queries of
+            # live customers (deleted_at IS NULL) can never pick it over the indexes above.
+            models.Index(
+                fields=["organization"], condition=models.Q(deleted_at__isnull=False), name="customer_in_bin_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -39,10 +39,12 @@ class PoolMember(models.Model):
 class RecycleReason(models.TextChoices):
     NO_FOLLOWUP = "no_followup", _("No follow-up")
     NOT_WON = "not_won", _("Not won")
+    # The deals module registers this clock (kam/sales/pool_clock.py); without it nothing is due.
+    NO_OPEN_DEAL = "no_open_deal", _("No open deal")
 
 
 class PoolRule(models.Model):
-    """Return an owned customer to `pool` after `days` without follow-up / without a win.
+    """Return an owned customer to `pool` after `days` without follow-up / without a win / without a deal.
 
     A rule applies to customers whose owner is a member of the pool, optionally only to one tier.
     """

@@ -32,6 +32,7 @@ from kam.customers.actions import (
 from kam.customers.actions.customers import can_delete
 from kam.customers.choices import colleague_suggestions
 from kam.customers.models import CollaboratorAccess, Customer
+from kam.customers.panels import panels_for
 from kam.customers.queries import (
     CustomerFilters,
     collaborators_of,
@@ -59,6 +60,10 @@ EXTRA_FIELD_LABELS = {
     "collaborators": gettext_lazy("collaborators"),
     "merged": gettext_lazy("merged from"),
     "merged_into": gettext_lazy("merged into"),
+    # Deal history (kam/sales): rows about the deal's parts rather than its own fields.
+    "needs": gettext_lazy("needs"),
+    "competitors": gettext_lazy("competitors"),
+    "deal_team": gettext_lazy("deal team"),
 }
 PROFILE_FIELDS = [
     "name",
@@ -210,6 +215,8 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "access_choices": CollaboratorAccess.choices,
         # The 360 timeline (follow-ups, visits, later deals) and who may log on it.
         "timeline": customer_timeline(customer, user),
+        # Deals, the account plan and later modules' panels (kam/customers/panels.py).
+        "panels": panels_for(customer, user),
         "can_log": can_log(user, customer),
         **perms,
     }

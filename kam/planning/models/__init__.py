@@ -1,3 +1,18 @@
+from kam.planning.models.account_plans import (
+    AccountPlan,
+    AccountPlanReview,
+    BusinessUnit,
+    CellStatus,
+    KeyPlayer,
+    KeyPlayerRole,
+    ObjectiveStatus,
+    PlanAction,
+    PlanObjective,
+    PlanTeamMember,
+    RelationshipStage,
+    SpendHolder,
+    WhitespaceCell,
+)
 from kam.planning.models.news import MarketNews
 from kam.planning.models.plans import DayPlan, PlanItem, PlanStatus
 from kam.planning.models.reports import (
@@ -10,6 +25,19 @@ from kam.planning.models.reports import (
 )
 
 __all__ = [
+    "AccountPlan",
+    "AccountPlanReview",
+    "BusinessUnit",
+    "CellStatus",
+    "KeyPlayer",
+    "KeyPlayerRole",
+    "ObjectiveStatus",
+    "PlanAction",
+    "PlanObjective",
+    "PlanTeamMember",
+    "RelationshipStage",
+    "SpendHolder",
+    "WhitespaceCell",
     "DayPlan",
     "MarketNews",
     "PlanItem",

@@ -44,6 +44,9 @@ def test_daily_draft_in_chinese(world: OrgWorld) -> None:
         "完成拜访：2",
         "完成待办：1",
         "处理协调请求：1",
+        "新增商机：0",
+        "赢单商机：0",
+        "输单商机：0",
         "",
         "【明日计划（2026-12-02）】",
         "1. 跟进 华为技术有限公司（约定的下次跟进时间已到）",
@@ -56,10 +59,13 @@ def test_daily_draft_in_english(world: OrgWorld) -> None:
     lines = _run("daily", "--user", "owner", "--date", "2026-12-01", "--lang", "en")
     assert lines[:3] == ["Daily report · owner · 2026-12-01", "", "【Today's work】"]
     assert "  09:30 Phone call 电话确认拜访时间" in lines
-    assert lines[-6:] == [
+    assert lines[-9:] == [
         "Visits done: 2",
         "Tasks completed: 1",
         "Requests handled: 1",
+        "New deals: 0",
+        "Deals won: 0",
+        "Deals lost: 0",
         "",
         "【Plan for 2026-12-02】",
         "1. 跟进 华为技术有限公司 (约定的下次跟进时间已到)",

@@ -103,7 +103,16 @@ def test_daily_draft_of_the_acceptance_day(world: OrgWorld, proposals: list[tupl
             ],
         },
     ]
-    assert draft.stats == {"new_customers": 1, "followups": 3, "visits": 2, "tasks_done": 1, "requests_handled": 1}
+    assert draft.stats == {
+        "new_customers": 1,
+        "followups": 3,
+        "visits": 2,
+        "tasks_done": 1,
+        "requests_handled": 1,
+        "new_deals": 0,
+        "deals_won": 0,
+        "deals_lost": 0,
+    }
     with translation.override("en"):
         labels = [(s.label, s.count) for s in draft.stat_lines]
     assert labels == [
@@ -112,6 +121,9 @@ def test_daily_draft_of_the_acceptance_day(world: OrgWorld, proposals: list[tupl
         ("Visits done", 2),
         ("Tasks completed", 1),
         ("Requests handled", 1),
+        ("New deals", 0),
+        ("Deals won", 0),
+        ("Deals lost", 0),
     ]
     assert draft.plan_day == date(2026, 12, 2)
     assert proposals == [(world.owner, date(2026, 12, 2))]
@@ -165,7 +177,16 @@ def test_weekly_draft_covers_monday_to_sunday(world: OrgWorld) -> None:
         draft = draft_report(world.owner, ReportKind.WEEKLY, date(2026, 12, 3), NOW)
     assert (draft.period.start, draft.period.end) == (date(2026, 11, 30), date(2026, 12, 6))
     # Monday 23:59 and Wednesday 00:00 are inside the week; times carry the date.
-    assert draft.stats == {"new_customers": 1, "followups": 5, "visits": 2, "tasks_done": 2, "requests_handled": 1}
+    assert draft.stats == {
+        "new_customers": 1,
+        "followups": 5,
+        "visits": 2,
+        "tasks_done": 2,
+        "requests_handled": 1,
+        "new_deals": 0,
+        "deals_won": 0,
+        "deals_lost": 0,
+    }
     zte = next(group for group in draft.work if group["customer"] == "中兴通讯股份有限公司")
     assert [item["time"] for item in zte["items"]] == ["11-30 23:59", "12-01 11:00", "12-01 16:30", "12-02 00:00"]
 
@@ -175,7 +196,16 @@ def test_monthly_draft_covers_the_calendar_month(world: OrgWorld) -> None:
     draft = draft_report(world.owner, ReportKind.MONTHLY, date(2026, 12, 20), NOW)
     assert (draft.period.start, draft.period.end) == (date(2026, 12, 1), date(2026, 12, 31))
     # 11-30 23:59 belongs to November; the customer created on 11-02 too.
-    assert draft.stats == {"new_customers": 1, "followups": 4, "visits": 2, "tasks_done": 2, "requests_handled": 1}
+    assert draft.stats == {
+        "new_customers": 1,
+        "followups": 4,
+        "visits": 2,
+        "tasks_done": 2,
+        "requests_handled": 1,
+        "new_deals": 0,
+        "deals_won": 0,
+        "deals_lost": 0,
+    }
 
 
 def test_weekly_plan_lists_what_is_scheduled_next_week(world: OrgWorld) -> None:

@@ -1,6 +1,6 @@
 """No input makes a report page or API route answer 500, for every kind of user.
 
-Uses the sweep machinery of kam/web/tests/no500_support.py on the report routes' own rows; that
+Uses the sweep machinery of kam/web/tests/no500/ on the report routes' own rows; that
 refused writes change nothing is checked in kam/planning/tests/test_reports_access.py.
 """
 
@@ -16,7 +16,7 @@ from kam.conftest import OrgWorld
 from kam.planning import actions_reports as actions
 from kam.planning.models import ReportKind
 from kam.planning.tests.fixtures_reports import DAY, at, rule
-from kam.web.tests.no500_support import GET_VARIANTS, LONG, ROLES, SQLISH, Body, Sweep, user_for
+from kam.web.tests.no500 import GET_VARIANTS, LONG, ROLES, SQLISH, Body, Sweep, user_for
 
 ABSURD = ("0", "999999999", str(2**63), "abc", "-1")
 KINDS_AND_DAYS = (
