@@ -35,9 +35,7 @@ def count_queries(client: Client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-def assert_flat(
-    client: Client, url: str, add_rows: Callable[[int, int], None], ceiling: int = MAX_QUERIES
-) -> None:
+def assert_flat(client: Client, url: str, add_rows: Callable[[int, int], None], ceiling: int = MAX_QUERIES) -> None:
     add_rows(0, 3)
     few = count_queries(client, url)
     add_rows(3, 30)
