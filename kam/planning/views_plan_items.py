@@ -7,6 +7,7 @@ edit page of their own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ from kam.customers.views.helpers import actor_of, apply_errors, wants_partial
 from kam.planning import actions_account_plans as plans
 from kam.planning import actions_plan_objectives as objectives
 from kam.planning.forms_account_plans import ActionForm, KeyPlayerForm, ObjectiveForm, TeamMemberForm
-from kam.planning.models.account_plans import AccountPlan
+from kam.planning.models.account_plans import AccountPlan, PlanAction, PlanObjective
 from kam.planning.queries_account_plans import (
     get_key_player,
     get_objective,
@@ -39,6 +40,49 @@ def _writable(request: HttpRequest, pk: int) -> tuple[Any, AccountPlan]:
     return user, get_plan_for_user(user, pk, write=True)
 
 
+def _submit(
+    request: HttpRequest, plan: AccountPlan, anchor: str, form: Any, write: Callable[[dict[str, Any]], object]
+) -> HttpResponse:
+    """Validate `form`, run `write` with its data and return to `anchor` of the plan page, where an
+    invalid form or a refused action is shown as a message."""
+    if not form.is_valid():
+        return invalid(request, plan, anchor, form)
+    try:
+        write(form.cleaned_data)
+    except ValidationError as exc:
+        return refused(request, plan, anchor, exc)
+    return redirect_to_section(plan, anchor)
+
+
+def _item_page(
+    request: HttpRequest,
+    plan: AccountPlan,
+    item: PlanObjective | PlanAction,
+    form_class: type[ObjectiveForm] | type[ActionForm],
+    initial: dict[str, Any],
+    update: Callable[[dict[str, Any]], object],
+) -> HttpResponse:
+    """The own page of an objective or an action: its fields as a form; saving returns to its row."""
+    user = actor_of(request)
+    kind = "objective" if isinstance(item, PlanObjective) else "action"
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST, actor=user, current=item.owner_id, initial=initial)
+        if form.is_valid():
+            try:
+                update(form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect_to_section(plan, f"{kind}-{item.pk}")
+        status = 422
+    else:
+        form = form_class(actor=user, current=item.owner_id, initial=initial)
+    context = {"plan": plan, "form": form, "item": item, "kind": kind}
+    return render(request, "planning/account_plan_item.html", context, status=status)
+
+
 # --- our team ---------------------------------------------------------------------------------
 
 
@@ -47,13 +91,9 @@ def _writable(request: HttpRequest, pk: int) -> tuple[Any, AccountPlan]:
 def team_add(request: HttpRequest, pk: int) -> HttpResponse:
     user, plan = _writable(request, pk)
     form = TeamMemberForm(request.POST, actor=user)
-    if not form.is_valid():
-        return invalid(request, plan, TEAM, form)
-    try:
-        plans.add_team_member(user, plan, form.cleaned_data["user"], form.cleaned_data["responsibility"])
-    except ValidationError as exc:
-        return refused(request, plan, TEAM, exc)
-    return redirect_to_section(plan, TEAM)
+    return _submit(
+        request, plan, TEAM, form, lambda data: plans.add_team_member(user, plan, data["user"], data["responsibility"])
+    )
 
 
 @login_required
@@ -72,14 +112,13 @@ def team_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 def player_add(request: HttpRequest, pk: int) -> HttpResponse:
     user, plan = _writable(request, pk)
     form = KeyPlayerForm(request.POST, plan=plan)
-    if not form.is_valid():
-        return invalid(request, plan, PLAYERS, form)
-    data = form.cleaned_data
-    try:
-        plans.add_key_player(user, plan, data["contact"], data["role"], data["notes"])
-    except ValidationError as exc:
-        return refused(request, plan, PLAYERS, exc)
-    return redirect_to_section(plan, PLAYERS)
+    return _submit(
+        request,
+        plan,
+        PLAYERS,
+        form,
+        lambda data: plans.add_key_player(user, plan, data["contact"], data["role"], data["notes"]),
+    )
 
 
 @login_required
@@ -89,13 +128,7 @@ def player_edit(request: HttpRequest, pk: int, player_pk: int) -> HttpResponse:
     user, plan = _writable(request, pk)
     player = get_key_player(plan, player_pk)
     form = KeyPlayerForm({**request.POST.dict(), "contact": player.contact_id}, plan=plan)
-    if not form.is_valid():
-        return invalid(request, plan, PLAYERS, form)
-    try:
-        plans.update_key_player(user, player, form.cleaned_data)
-    except ValidationError as exc:
-        return refused(request, plan, PLAYERS, exc)
-    return redirect_to_section(plan, PLAYERS)
+    return _submit(request, plan, PLAYERS, form, lambda data: plans.update_key_player(user, player, data))
 
 
 @login_required
@@ -114,13 +147,7 @@ def player_remove(request: HttpRequest, pk: int, player_pk: int) -> HttpResponse
 def objective_add(request: HttpRequest, pk: int) -> HttpResponse:
     user, plan = _writable(request, pk)
     form = ObjectiveForm(request.POST, actor=user)
-    if not form.is_valid():
-        return invalid(request, plan, OBJECTIVES, form)
-    try:
-        objectives.create_objective(user, plan, form.cleaned_data)
-    except ValidationError as exc:
-        return refused(request, plan, OBJECTIVES, exc)
-    return redirect_to_section(plan, OBJECTIVES)
+    return _submit(request, plan, OBJECTIVES, form, lambda data: objectives.create_objective(user, plan, data))
 
 
 @login_required
@@ -129,24 +156,20 @@ def objective_edit(request: HttpRequest, pk: int, objective_pk: int) -> HttpResp
     """An objective's own page: its fields as a form (title, owner, due date, status)."""
     user, plan = _writable(request, pk)
     objective = get_objective(plan, objective_pk)
-    initial = {"title": objective.title, "owner": objective.owner_id, "due_date": objective.due_date}
-    initial["status"] = objective.status
-    status = 200
-    if request.method == "POST":
-        form = ObjectiveForm(request.POST, actor=user, current=objective.owner_id, initial=initial)
-        if form.is_valid():
-            try:
-                objectives.update_objective(user, objective, form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("Changes saved."))
-                return redirect_to_section(plan, f"objective-{objective.pk}")
-        status = 422
-    else:
-        form = ObjectiveForm(actor=user, current=objective.owner_id, initial=initial)
-    context = {"plan": plan, "form": form, "item": objective, "kind": "objective"}
-    return render(request, "planning/account_plan_item.html", context, status=status)
+    initial = {
+        "title": objective.title,
+        "owner": objective.owner_id,
+        "due_date": objective.due_date,
+        "status": objective.status,
+    }
+    return _item_page(
+        request,
+        plan,
+        objective,
+        ObjectiveForm,
+        initial,
+        lambda data: objectives.update_objective(user, objective, data),
+    )
 
 
 @login_required
@@ -167,14 +190,13 @@ def action_add(request: HttpRequest, pk: int, objective_pk: int) -> HttpResponse
     user, plan = _writable(request, pk)
     objective = get_objective(plan, objective_pk)
     form = ActionForm(request.POST, actor=user)
-    anchor = f"objective-{objective.pk}"
-    if not form.is_valid():
-        return invalid(request, plan, anchor, form)
-    try:
-        objectives.create_plan_action(user, objective, form.cleaned_data)
-    except ValidationError as exc:
-        return refused(request, plan, anchor, exc)
-    return redirect_to_section(plan, anchor)
+    return _submit(
+        request,
+        plan,
+        f"objective-{objective.pk}",
+        form,
+        lambda data: objectives.create_plan_action(user, objective, data),
+    )
 
 
 @login_required
@@ -184,22 +206,9 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     user, plan = _writable(request, pk)
     action = get_plan_action(plan, action_pk)
     initial = {"title": action.title, "owner": action.owner_id, "due_date": action.due_date}
-    status = 200
-    if request.method == "POST":
-        form = ActionForm(request.POST, actor=user, current=action.owner_id, initial=initial)
-        if form.is_valid():
-            try:
-                objectives.update_plan_action(user, action, form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("Changes saved."))
-                return redirect_to_section(plan, f"action-{action.pk}")
-        status = 422
-    else:
-        form = ActionForm(actor=user, current=action.owner_id, initial=initial)
-    context = {"plan": plan, "form": form, "item": action, "kind": "action"}
-    return render(request, "planning/account_plan_item.html", context, status=status)
+    return _item_page(
+        request, plan, action, ActionForm, initial, lambda data: objectives.update_plan_action(user, action, data)
+    )
 
 
 @login_required
